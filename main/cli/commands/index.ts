@@ -1,0 +1,6 @@
+// Every `skrode` subcommand, one module each. Add a line here to add a command.
+import type { Command } from 'commander';
+
+export type CommandModule = { register(program: Command): void };
+
+export const commandModules: (() => Promise<CommandModule>)[] = [];

@@ -1,0 +1,97 @@
+// The Store port: the one interface every part of Skrode writes and reads people through.
+// Two adapters implement it: SQLite (single user; a writer worker thread owns the only write
+// connection) and PostgreSQL (multi-host). One contract test suite runs against both
+// (main/store/contract.test-suite.ts).
+
+import type { ApplyResult, Observation, PersonaRel } from '../model/observations.js';
+import type { PersonDto } from '../../shared/people.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface StoreCounts {
+  humans: number;
+  personas: number;
+  accounts: number;
+  names: number;
+  posts: number;
+  stubs: number;
+  tombstones: number;
+  accountRelationships: number;
+  postRelationships: number;
+  distribution: number;
+  interactions: number;
+  links: number;
+  evidence: number;
+  lists: number;
+  notes: number;
+  merges: number;
+}
+
+export interface MergeRecord {
+  /** The merge_log id; give it to `split` to undo the merge. */
+  id: string;
+  winner: string;
+  loser: string;
+  movedAccounts: number;
+  at: string;
+}
+
+export interface LinkRecord {
+  human: string;
+  persona: string;
+  rel: PersonaRel;
+}
+
+/** Raised for a request that names something that does not exist, or is not allowed. */
+export class StoreError extends Error {
+  override name = 'StoreError';
+  constructor(
+    message: string,
+    readonly kind: 'not-found' | 'invalid' | 'conflict' | 'version' | 'corrupt' = 'invalid',
+  ) {
+    super(message);
+  }
+}
+
+export interface Store {
+  readonly dialect: Dialect;
+
+  /**
+   * Apply a batch of observations in one transaction. Idempotent by external id: applying the
+   * same batch twice, or overlapping batches, leaves exactly one of everything. A batch that
+   * fails validation is rejected whole with a StoreError naming the observation's provenance.
+   */
+  apply(batch: readonly Observation[]): Promise<ApplyResult>;
+
+  // --- identity operations (every merge is logged and can be undone) ---
+
+  /** Move every account of `loser` into `winner`, delete `loser`; one transaction, logged. */
+  mergePersonas(winner: string, loser: string, reason?: string): Promise<MergeRecord>;
+  /** Undo a merge recorded in merge_log: the loser persona comes back with its accounts. */
+  splitMerge(mergeId: string): Promise<void>;
+  /** Link a persona under a human (a new human when `human` is null), with a typed relation. */
+  linkPersona(human: string | null, persona: string, rel: PersonaRel): Promise<LinkRecord>;
+  unlinkPersona(human: string, persona: string): Promise<void>;
+  /** A persona-level name (the original's `namesvc`), found by whois like any other. */
+  addPersonaName(persona: string, name: string): Promise<void>;
+  /** Remember that two personas are not the same person, so they are never suggested again. */
+  markNotSame(a: string, b: string): Promise<void>;
+
+  // --- notes (the user's own words) ---
+  setNote(target: { human?: string; persona?: string }, text: string, noteId?: number): Promise<number>;
+  deleteNote(noteId: number): Promise<void>;
+
+  // --- reads ---
+  /** A human with all personas, or a persona; by id (a human or persona uuid) or external id. */
+  person(id: string): Promise<PersonDto | null>;
+  /** Which persona an account (by external id) belongs to. */
+  personaOf(externalId: string): Promise<string | null>;
+  counts(): Promise<StoreCounts>;
+  mergeLog(): Promise<{ id: string; op: string; winner: string; loser: string; at: string; undoneAt: string | null; reason: string | null }[]>;
+
+  // --- source bookkeeping: where each connector resumes ---
+  getCursor(source: string, key: string): Promise<string | null>;
+  setCursor(source: string, key: string, value: string): Promise<void>;
+
+  close(): Promise<void>;
+}
