@@ -1,0 +1,71 @@
+// The benchmark harness. Each bench/<name>.bench.ts calls runBench() at top level; it parses
+// `--scale N` (1 = the size the issue's target is stated at; smaller for a quick look), runs the
+// measurement and prints the RESULT line that `npm run bench` collects:
+//   RESULT <name> value=<v> baseline=<b> ratio=<r> unit=<u>
+// Every benchmark measures its baseline in the same run, on the same machine, so the ratio is
+// meaningful on a shared, noisy machine where absolute numbers are not.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface BenchContext {
+  scale: number;
+  /** A fresh temporary folder, removed after the run. */
+  dir: string;
+  log(msg: string): void;
+}
+
+export interface BenchResult {
+  value: number;
+  baseline: number;
+  /** value / baseline unless the benchmark defines it otherwise (say so in `notes`). */
+  ratio?: number;
+  unit: string;
+  /** Extra figures printed before the RESULT line (peak memory, p50, ...). */
+  extra?: Record<string, string | number>;
+}
+
+export function parseScale(argv = process.argv): number {
+  const i = argv.indexOf('--scale');
+  const v = i >= 0 ? Number(argv[i + 1]) : Number(process.env.SKRODE_BENCH_SCALE ?? 1);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--scale wants a positive number, got ${argv[i + 1]}`);
+  return v;
+}
+
+export function fmt(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  return Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toPrecision(3);
+}
+
+export async function runBench(name: string, fn: (ctx: BenchContext) => Promise<BenchResult>): Promise<void> {
+  const scale = parseScale();
+  const dir = mkdtempSync(join(tmpdir(), `skrode-bench-${name}-`));
+  const t0 = performance.now();
+  try {
+    const r = await fn({ scale, dir, log: (m) => process.stderr.write(`[${name}] ${m}\n`) });
+    const ratio = r.ratio ?? r.value / r.baseline;
+    for (const [k, v] of Object.entries(r.extra ?? {})) process.stdout.write(`${name}: ${k} = ${typeof v === 'number' ? fmt(v) : v}\n`);
+    process.stdout.write(`${name}: scale ${scale}, ${((performance.now() - t0) / 1000).toFixed(1)} s in all\n`);
+    process.stdout.write(`RESULT ${name} value=${fmt(r.value)} baseline=${fmt(r.baseline)} ratio=${fmt(ratio)} unit=${r.unit}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A deterministic PRNG (mulberry32) so synthetic data is the same in every run. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
