@@ -52,8 +52,8 @@ describe('schema parity between SQLite and Postgres', () => {
       it('has the same primary and unique keys and indexes', () => {
         const keys = (pks: { columns: { name: string }[] }[]) => pks.map((k) => k.columns.map((c) => c.name).join(','));
         expect(keys(p.primaryKeys)).toEqual(keys(s.primaryKeys));
-        const idx = (list: { config: { name: string; unique: boolean } }[]) =>
-          list.filter((i) => !PG_ONLY_INDEXES.has(i.config.name)).map((i) => `${i.config.name}${i.config.unique ? ' unique' : ''}`).sort();
+        const idx = (list: { config: { name?: string; unique: boolean } }[]) =>
+          list.filter((i) => !PG_ONLY_INDEXES.has(i.config.name ?? "")).map((i) => `${i.config.name}${i.config.unique ? ' unique' : ''}`).sort();
         expect(idx(p.indexes)).toEqual(idx(s.indexes));
         expect(p.checks.map((c) => c.name).sort()).toEqual(s.checks.map((c) => c.name).sort());
       });
