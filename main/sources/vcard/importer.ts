@@ -1,0 +1,68 @@
+// `skrode import contacts.vcf`: vCard 2.1 / 3.0 / 4.0 files with one or many cards, streamed.
+// Recognised by content (BEGIN:VCARD); a file named .vcf that holds something else is reported.
+
+import { extname } from 'node:path';
+import { BatchWriter, type Importer, type ImportContext, type ImportSummary } from '../importer.js';
+import { CardReader, type CardEvent } from './cards.js';
+import { cardObservations } from './card-observations.js';
+import { looksBinary, readTextLines } from './text-lines.js';
+import { statSync } from 'node:fs';
+import { readFileHead } from './head.js';
+
+const BEGIN = /^\uFEFF?\s*BEGIN:VCARD\s*$/im;
+
+export const vcardImporter: Importer = {
+  name: 'vcard',
+  description: 'vCard 2.1/3.0/4.0 address books (.vcf): Google, Apple, Thunderbird, Skrode exports',
+  detect(path, { isDirectory, head }) {
+    if (isDirectory) return 0;
+    const sample = head.subarray(0, 64 * 1024).toString('latin1');
+    if (BEGIN.test(sample)) return 0.9;
+    // Named like a vCard but not one: still claim it weakly, so the user hears why it failed.
+    return ['.vcf', '.vcard'].includes(extname(path).toLowerCase()) ? 0.1 : 0;
+  },
+  run: importVCardFile,
+};
+
+export async function importVCardFile(path: string, ctx: ImportContext): Promise<ImportSummary> {
+  const summary: ImportSummary = { importer: 'vcard', path, observations: 0, problems: 0, counts: { cards: 0, skipped: 0 } };
+  const problem = (record: string | undefined, reason: string) => {
+    summary.problems++;
+    ctx.problem(record ? { file: path, record, reason } : { file: path, reason });
+  };
+  const size = statSync(path).size;
+  const head = await readFileHead(path, 64 * 1024);
+  if (looksBinary(head)) {
+    problem(undefined, 'not a vCard file: it holds binary data');
+    return summary;
+  }
+  const writer = new BatchWriter(ctx.store);
+  const reader = new CardReader();
+  const { lines } = await readTextLines(path, head, ctx.signal);
+  let bytes = 0;
+  let lineNo = 0;
+  const handle = async (e: CardEvent) => {
+    if ('problem' in e) return problem(`line ${e.problem.line}`, e.problem.reason);
+    const result = cardObservations(e.card, { source: 'vcard', file: path });
+    for (const p of result.problems) problem(`line ${p.line}`, p.reason);
+    if (result.observations.length === 0) {
+      summary.counts.skipped!++;
+      return;
+    }
+    summary.counts.cards!++;
+    for (const o of result.observations) await writer.add(o);
+  };
+  for await (const raw of lines) {
+    lineNo++;
+    bytes += raw.length + 1;
+    for (const e of reader.push(raw)) await handle(e);
+    if (lineNo % 5000 === 0) ctx.progress({ done: Math.min(bytes, size), total: size, unit: 'bytes', label: 'vcard' });
+    if (ctx.signal?.aborted) break;
+  }
+  for (const e of reader.end()) await handle(e);
+  await writer.flush();
+  summary.observations = writer.total;
+  if (summary.counts.cards === 0 && summary.counts.skipped === 0) problem(undefined, 'no vCard found (no BEGIN:VCARD line): this is not a vCard file');
+  ctx.progress({ done: size, total: size, unit: 'bytes', label: 'vcard' });
+  return summary;
+}

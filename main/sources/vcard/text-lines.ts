@@ -1,0 +1,51 @@
+// Stream a text file as physical lines without loading it whole: UTF-8 (a BOM is dropped), or
+// Windows-1252 when the start of the file is not valid UTF-8 (old address-book exports).
+// Shared by the vCard and BBDB importers. A "line" longer than MAX_LINE is handed on in pieces,
+// so a file with no line breaks cannot exhaust memory (the readers reject such lines).
+
+import { createReadStream } from 'node:fs';
+
+const MAX_LINE = 16 * 1024 * 1024;
+
+export interface TextLines {
+  charset: 'utf-8' | 'windows-1252';
+  lines: AsyncGenerator<string>;
+}
+
+function looksUtf8(head: Buffer): boolean {
+  try {
+    // `stream: true` tolerates a sequence cut at the end of the sample.
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a sample looks like binary data rather than text (NUL bytes). */
+export function looksBinary(head: Buffer): boolean {
+  return head.subarray(0, 8192).includes(0);
+}
+
+export async function readTextLines(path: string, head: Buffer, signal?: AbortSignal): Promise<TextLines> {
+  const charset = looksUtf8(head) ? 'utf-8' : 'windows-1252';
+  async function* lines(): AsyncGenerator<string> {
+    const decoder = new TextDecoder(charset, { ignoreBOM: false });
+    let carry = '';
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal })) {
+      carry += decoder.decode(chunk as Buffer, { stream: true });
+      const parts = carry.split(/\r\n|\n|\r(?!$)/);
+      carry = parts.pop()!;
+      yield* parts;
+      if (carry.length > MAX_LINE) {
+        yield carry;
+        carry = '';
+      }
+    }
+    carry += decoder.decode();
+    const parts = carry.split(/\r\n|\n|\r/);
+    if (parts.at(-1) === '') parts.pop();
+    yield* parts;
+  }
+  return { charset, lines: lines() };
+}
