@@ -21,6 +21,8 @@ export interface PostgresOptions {
   schema?: string;
   /** Pool size. */
   max?: number;
+  /** Shown in pg_stat_activity, so a host's connections can be told apart. */
+  applicationName?: string;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -47,6 +49,7 @@ export function createPool(options: PostgresOptions): pg.Pool {
     max: options.max ?? 4,
     options: `-c search_path=${schema},public`,
     connectionTimeoutMillis: 10_000,
+    application_name: options.applicationName ?? 'skrode',
   });
   // An idle client that loses its server (a restart) must not crash the process; the pool
   // replaces it on the next checkout.
