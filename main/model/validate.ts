@@ -8,6 +8,7 @@ import {
   DISTRIBUTION_KINDS,
   INTERACTION_KINDS,
   NAME_KINDS,
+  OBSERVATION_TYPES,
   POST_RELATIONS,
   RELATIONSHIP_KINDS,
   type DistributionSeen,
@@ -61,6 +62,7 @@ type Obj = Record<string, unknown>;
 function show(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
   if (v === null) return 'null';
+  if (v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
   return `${typeof v} ${String(v)}`;
@@ -212,8 +214,9 @@ function setIf<T extends object, K extends string, V>(target: T, key: K, value: 
 
 function validateOne(x: unknown): Observation {
   const o = object(x, '');
-  const prov = provenance(o.provenance, 'provenance');
   const type = o.type;
+  if (typeof type !== 'string' || !(OBSERVATION_TYPES as readonly string[]).includes(type)) fail('type', `unknown observation type ${show(type)}`);
+  const prov = provenance(o.provenance, 'provenance');
   switch (type) {
     case 'account': {
       const r: Observation = { type, externalId: extId(o.externalId, 'externalId'), provenance: prov };
@@ -334,4 +337,9 @@ export function validateBatch(xs: unknown): Observation[] {
   const out: Observation[] = new Array(xs.length);
   for (let i = 0; i < xs.length; i++) out[i] = validateObservation(xs[i], i);
   return out;
+}
+
+/** Milliseconds since the epoch of a validated instant (date-only means midnight UTC). */
+export function instantToMs(s: string): number {
+  return Date.parse(s.length > 10 && s[10] === ' ' ? `${s.slice(0, 10)}T${s.slice(11)}` : s);
 }

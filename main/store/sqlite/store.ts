@@ -1,0 +1,111 @@
+// SqliteStore: the Store port over a SQLite file. Writes go to the writer thread (the only write
+// connection); reads run synchronously on this thread's own read-only connection, which in WAL
+// mode sees every committed transaction. The writer migrates the file before the reader opens.
+
+import type { ApplyResult, Observation, PersonaRel } from '../../model/observations.js';
+import { validateBatch, ValidationError } from '../../model/validate.js';
+import type { PersonDto } from '../../../shared/people.js';
+import { StoreError, type LinkRecord, type MergeRecord, type Store, type StoreCounts } from '../port.js';
+import { openSqlite, type SqliteDb } from './open.js';
+import { SqliteReads } from './reads.js';
+import { translateSqliteError } from './writer.js';
+import { WriterClient } from './writer-client.js';
+
+export class SqliteStore implements Store {
+  readonly dialect = 'sqlite' as const;
+  private readonly reads: SqliteReads;
+
+  private constructor(
+    readonly path: string,
+    /** The writer thread; other modules call their registered writer methods through it. */
+    readonly writer: WriterClient,
+    /** This thread's read-only connection (for the lookup engine). Never write through it. */
+    readonly readDb: SqliteDb,
+  ) {
+    this.reads = new SqliteReads(readDb);
+  }
+
+  static async open(path: string): Promise<SqliteStore> {
+    if (path === ':memory:' || path === '') throw new StoreError('SqliteStore needs a file: an in-memory database cannot be shared between threads', 'invalid');
+    const writer = await WriterClient.start(path);
+    try {
+      return new SqliteStore(path, writer, openSqlite(path, { readonly: true }));
+    } catch (e) {
+      await writer.close();
+      throw e;
+    }
+  }
+
+  private read<T>(fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(fn());
+    } catch (e) {
+      return Promise.reject(translateSqliteError(e, this.path));
+    }
+  }
+
+  async apply(batch: readonly Observation[]): Promise<ApplyResult> {
+    let valid: Observation[];
+    try {
+      // Validated here, on the caller's thread, so the writer spends its time on SQL.
+      valid = validateBatch(batch);
+    } catch (e) {
+      if (e instanceof ValidationError) throw new StoreError(`batch rejected, nothing applied: ${e.message}`, 'invalid');
+      throw e;
+    }
+    return this.writer.call<ApplyResult>('apply', valid);
+  }
+
+  mergePersonas(winner: string, loser: string, reason?: string): Promise<MergeRecord> {
+    return this.writer.call('mergePersonas', winner, loser, reason);
+  }
+  splitMerge(mergeId: string): Promise<void> {
+    return this.writer.call('splitMerge', mergeId);
+  }
+  linkPersona(human: string | null, persona: string, rel: PersonaRel): Promise<LinkRecord> {
+    return this.writer.call('linkPersona', human, persona, rel);
+  }
+  unlinkPersona(human: string, persona: string): Promise<void> {
+    return this.writer.call('unlinkPersona', human, persona);
+  }
+  addPersonaName(persona: string, name: string): Promise<void> {
+    return this.writer.call('addPersonaName', persona, name);
+  }
+  markNotSame(a: string, b: string): Promise<void> {
+    return this.writer.call('markNotSame', a, b);
+  }
+  setNote(target: { human?: string; persona?: string }, text: string, noteId?: number): Promise<number> {
+    return this.writer.call('setNote', target, text, noteId);
+  }
+  deleteNote(noteId: number): Promise<void> {
+    return this.writer.call('deleteNote', noteId);
+  }
+  setCursor(source: string, key: string, value: string): Promise<void> {
+    return this.writer.call('setCursor', source, key, value);
+  }
+
+  person(id: string): Promise<PersonDto | null> {
+    return this.read(() => this.reads.person(id));
+  }
+  personaOf(externalId: string): Promise<string | null> {
+    return this.read(() => this.reads.personaOf(externalId));
+  }
+  counts(): Promise<StoreCounts> {
+    return this.read(() => this.reads.counts());
+  }
+  mergeLog(): ReturnType<Store['mergeLog']> {
+    return this.read(() => this.reads.mergeLog());
+  }
+  getCursor(source: string, key: string): Promise<string | null> {
+    return this.read(() => this.reads.getCursor(source, key));
+  }
+
+  async close(): Promise<void> {
+    if (this.readDb.open) this.readDb.close();
+    await this.writer.close();
+  }
+}
+
+export function openSqliteStore(path: string): Promise<SqliteStore> {
+  return SqliteStore.open(path);
+}

@@ -1,0 +1,98 @@
+// The caller's side of the writer thread: starts it, numbers each call, and settles the promise
+// when the answer with that number comes back. If the thread dies, every call still waiting is
+// rejected (nothing hangs), and later calls fail at once.
+
+import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../../util/worker-entry.js';
+import { StoreError } from '../port.js';
+import type { WriterRequest, WriterResponse } from './writer-protocol.js';
+
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+  method: string;
+}
+
+export class WriterExitedError extends Error {
+  override name = 'WriterExitedError';
+}
+
+function revive(e: { name: string; message: string; kind?: string }): Error {
+  if (e.name === 'StoreError') return new StoreError(e.message, (e.kind ?? 'invalid') as StoreError['kind']);
+  const err = new Error(e.message);
+  err.name = e.name;
+  return err;
+}
+
+export class WriterClient {
+  private seq = 0;
+  private readonly pending = new Map<number, Pending>();
+  private dead: Error | undefined;
+  /** The writer thread's id (differs from the caller's). */
+  threadId = -1;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (res: WriterResponse) => {
+      const p = this.pending.get(res.seq);
+      if (!p) return;
+      this.pending.delete(res.seq);
+      if (res.ok) p.resolve(res.value);
+      else p.reject(revive(res.error));
+    });
+    worker.on('error', (e) => this.fail(new WriterExitedError(`the SQLite writer thread failed: ${e.message}`)));
+    worker.on('exit', (code) => this.fail(new WriterExitedError(`the SQLite writer thread exited (code ${code})`)));
+  }
+
+  /** Start the writer thread and open (migrating if needed) the database in it. */
+  static async start(path: string): Promise<WriterClient> {
+    const client = new WriterClient(new Worker(workerEntry('writer')));
+    try {
+      const { threadId } = (await client.call('open', path)) as { threadId: number };
+      client.threadId = threadId;
+    } catch (e) {
+      await client.worker.terminate();
+      throw e;
+    }
+    return client;
+  }
+
+  private fail(e: Error): void {
+    this.dead ??= e;
+    for (const [seq, p] of this.pending) {
+      this.pending.delete(seq);
+      p.reject(new WriterExitedError(`${e.message}; call ${p.method} was not completed`));
+    }
+  }
+
+  call<T = unknown>(method: string, ...args: unknown[]): Promise<T> {
+    if (this.dead) return Promise.reject(this.dead);
+    const seq = ++this.seq;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(seq, { resolve: resolve as (v: unknown) => void, reject, method });
+      const req: WriterRequest = { seq, method, args };
+      try {
+        this.worker.postMessage(req);
+      } catch (e) {
+        this.pending.delete(seq);
+        reject(e as Error);
+      }
+    });
+  }
+
+  /** Close the database in the thread and let the thread end. */
+  async close(): Promise<void> {
+    if (this.dead) return;
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    try {
+      await this.call('close');
+    } catch {
+      await this.worker.terminate();
+    }
+    await exited;
+  }
+
+  /** For tests: kill the thread as a crash would. */
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
+}

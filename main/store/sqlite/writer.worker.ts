@@ -1,0 +1,62 @@
+// The SQLite writer thread: owns the ONLY write connection to the database. It opens (and
+// migrates) the file on its first call, `open(path)`, then serves `{seq, method, args}` requests
+// one at a time, each synchronous, answering `{seq, ok, value}` or `{seq, ok: false, error}`.
+// With SKRODE_DEBUG_SQL set, calls over 40 ms are logged to stderr with their method name
+// (SKRODE_DEBUG_SQL=all logs every call).
+
+import { parentPort, threadId } from 'node:worker_threads';
+import { StoreError } from '../port.js';
+import { openSqlite, type SqliteDb } from './open.js';
+import { SqliteWriter, translateSqliteError } from './writer.js';
+import { buildMethodTable, type WriterMethod } from './writer-methods.js';
+import { SLOW_CALL_MS, type WriterRequest, type WriterResponse } from './writer-protocol.js';
+// Extra method groups register themselves on import: add one import line per module here.
+
+const port = parentPort;
+if (!port) throw new Error('writer.worker must run in a worker thread');
+
+let db: SqliteDb | undefined;
+let path = '';
+let table: Map<string, WriterMethod> | undefined;
+const debug = process.env.SKRODE_DEBUG_SQL;
+
+function call(req: WriterRequest): unknown {
+  if (req.method === 'open') {
+    if (db) throw new StoreError('writer already open', 'conflict');
+    path = String(req.args[0]);
+    db = openSqlite(path);
+    const writer = new SqliteWriter(db, path);
+    table = buildMethodTable({ db, writer });
+    return { threadId };
+  }
+  if (req.method === 'threadId') return threadId;
+  if (req.method === 'close') {
+    db?.close();
+    db = undefined;
+    table = undefined;
+    return null;
+  }
+  const fn = table?.get(req.method);
+  if (!table) throw new StoreError('the writer is not open', 'invalid');
+  if (!fn) throw new StoreError(`no writer method ${req.method}`, 'invalid');
+  return fn(...req.args);
+}
+
+port.on('message', (req: WriterRequest) => {
+  const t0 = performance.now();
+  let res: WriterResponse;
+  try {
+    res = { seq: req.seq, ok: true, value: call(req) };
+  } catch (e) {
+    const err = translateSqliteError(e, path) as Error;
+    res = {
+      seq: req.seq,
+      ok: false,
+      error: { name: err?.name ?? 'Error', message: err?.message ?? String(e), ...(err instanceof StoreError ? { kind: err.kind } : {}) },
+    };
+  }
+  const ms = performance.now() - t0;
+  if (debug && (debug === 'all' || ms > SLOW_CALL_MS)) process.stderr.write(`[skrode sql] writer ${req.method} took ${ms.toFixed(1)} ms\n`);
+  port.postMessage(res);
+  if (req.method === 'close') port.close();
+});
