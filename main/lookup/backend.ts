@@ -1,0 +1,64 @@
+// What the ranking core needs from a database. Two implementations: SQLite (FTS5 + B-tree
+// indexes, on a read-only connection) and Postgres (pg_trgm, tsvector, text_pattern_ops).
+//
+// A backend only proposes candidate names, cheaply and with bounded work; it may return extra
+// rows (the matcher in ./match.ts drops them) but must not miss rows it claims to return in full.
+
+/** One stored name, with what ranking needs. */
+export interface NameRow {
+  id: number;
+  account: number;
+  name: string;
+  kind: string;
+  fold: string;
+  /** Milliseconds since the epoch; null when never recorded. */
+  lastSeen: number | null;
+  /** Set by sources that start from accounts (phone numbers by external id). */
+  externalId?: string;
+}
+
+/** The predicate a step of the lookup plan fetches names by. Values are folded already. */
+export type Predicate =
+  /** fold equal to one of the values */
+  | { type: 'equals'; values: string[] }
+  /** fold starting with one of the values */
+  | { type: 'prefix'; values: string[] }
+  /** some word of fold starts with these words (`key` is the folded pattern they came from) */
+  | { type: 'words'; key: string }
+  /** fold containing the value */
+  | { type: 'contains'; value: string }
+  /** names of the accounts whose external id starts with one of the values */
+  | { type: 'account-prefix'; values: string[] };
+
+export interface Filter {
+  /** Only handles: kind handle or nick, or a name stored with a leading `@`. */
+  handlesOnly: boolean;
+}
+
+export interface Owner {
+  account: number;
+  externalId: string;
+  persona: string;
+  /** The human that owns the persona, if any. */
+  human: string | null;
+}
+
+export interface CandidateSet {
+  rows: NameRow[];
+  /** More than `cap` names match: `rows` is empty, ask for the most recent ones instead. */
+  capped: boolean;
+}
+
+export interface LookupBackend {
+  /** Every name matching the predicate, or `capped` when more than `cap` do. */
+  candidates(pred: Predicate, filter: Filter, cap: number): Promise<CandidateSet>;
+  /**
+   * The most recently seen names matching the predicate, newest first, at most `max`; looks at
+   * no more than the `budget` most recently seen names in all (bounded work for dense patterns).
+   */
+  recent(pred: Predicate, filter: Filter, max: number, budget: number): Promise<NameRow[]>;
+  /** Up to `cap` names matching the predicate in whatever order is cheapest. */
+  some(pred: Predicate, filter: Filter, cap: number): Promise<NameRow[]>;
+  /** Persona and owning human of each account. */
+  owners(accounts: readonly number[]): Promise<Map<number, Owner>>;
+}

@@ -1,0 +1,177 @@
+// The lookup engine's behaviour, as one suite run against every backend (SQLite always,
+// Postgres when reachable): engine.sqlite.test.ts and engine.postgres.test.ts call it.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LookupBackend } from './backend.js';
+import { rankPeople, type LookupOptions } from './engine.js';
+import type { FixturePerson, Inserted } from './fixtures.js';
+
+const day = (n: number) => Date.UTC(2024, 0, 1) + n * 86_400_000;
+
+/** The people every backend is tested with; `key` names them in assertions. */
+export const PEOPLE: { key: string; person: FixturePerson }[] = [
+  {
+    key: 'ada',
+    person: {
+      human: {},
+      personas: [
+        { accounts: [{ externalId: 'twitter+user:1', names: [{ name: '@ada', kind: 'handle', lastSeen: day(10) }, { name: 'Ada Lovelace', kind: 'display', lastSeen: day(10) }] }] },
+        {
+          accounts: [
+            { externalId: 'github+user:adalove', names: [{ name: 'adalove', kind: 'handle', lastSeen: day(5) }] },
+            { externalId: 'email+addr:ada@example.org', names: [{ name: 'ada@example.org', kind: 'email', lastSeen: day(5) }] },
+          ],
+        },
+      ],
+    },
+  },
+  { key: 'adam', person: { personas: [{ accounts: [{ externalId: 'twitter+user:2', names: [{ name: '@adamsmith', kind: 'handle', lastSeen: day(20) }, { name: 'Adam Smith', kind: 'display', lastSeen: day(20) }] }] }] } },
+  { key: 'zoe', person: { personas: [{ accounts: [{ externalId: 'mastodon+user:@zoe@example.social', names: [{ name: '@zoe@example.social', kind: 'handle', lastSeen: day(30) }, { name: 'Zoë Ådahl', kind: 'display', lastSeen: day(30) }] }] }] } },
+  { key: 'nadal', person: { personas: [{ accounts: [{ externalId: 'twitter+user:3', names: [{ name: 'Rafael Nadal', kind: 'display', lastSeen: day(40) }] }] }] } },
+  { key: 'reid', person: { personas: [{ accounts: [{ externalId: 'twitter+user:4', names: [{ name: 'Reid McKenzie', kind: 'display', lastSeen: day(1) }, { name: '@arrdem', kind: 'handle', lastSeen: day(1) }] }] }] } },
+  { key: 'arrdemfan', person: { personas: [{ accounts: [{ externalId: 'lobsters+user:fan', names: [{ name: 'Arrdem Fan', kind: 'display', lastSeen: day(50) }] }] }] } },
+  { key: 'bobby', person: { personas: [{ accounts: [{ externalId: 'twitter+user:5', names: [{ name: 'Bobby One', kind: 'display', lastSeen: day(2) }] }] }] } },
+  { key: 'bobcat', person: { personas: [{ accounts: [{ externalId: 'twitter+user:6', names: [{ name: 'Bobcat Two', kind: 'display', lastSeen: day(3) }] }] }] } },
+  {
+    key: 'phone',
+    person: { personas: [{ accounts: [{ externalId: 'tel+number:+441234567890', names: [{ name: '+44 1234 567890', kind: 'phone', lastSeen: day(4) }] }, { externalId: 'twitter+user:7', names: [{ name: 'Phoebe Caller', kind: 'display', lastSeen: day(4) }] }] }] },
+  },
+  { key: 'percent', person: { personas: [{ accounts: [{ externalId: 'twitter+user:8', names: [{ name: '100% Real', kind: 'display', lastSeen: day(6) }] }] }] } },
+  { key: 'under', person: { personas: [{ accounts: [{ externalId: 'twitter+user:9', names: [{ name: 'under_score', kind: 'handle', lastSeen: day(6) }] }] }] } },
+  { key: 'quote', person: { personas: [{ accounts: [{ externalId: 'twitter+user:10', names: [{ name: 'Say "Hi" Now', kind: 'display', lastSeen: day(6) }] }] }] } },
+  { key: 'near', person: { personas: [{ accounts: [{ externalId: 'twitter+user:11', names: [{ name: 'NEAR AND OR', kind: 'display', lastSeen: day(6) }] }] }] } },
+  { key: 'caret', person: { personas: [{ accounts: [{ externalId: 'twitter+user:12', names: [{ name: 'a-b^c*d', kind: 'display', lastSeen: day(6) }] }] }] } },
+  { key: 'slash', person: { personas: [{ accounts: [{ externalId: 'twitter+user:13', names: [{ name: 'back\\slash', kind: 'display', lastSeen: day(6) }] }] }] } },
+  { key: 'colon', person: { personas: [{ accounts: [{ externalId: 'twitter+user:14', names: [{ name: "fold:o'hara", kind: 'display', lastSeen: day(6) }] }] }] } },
+];
+
+export interface SuiteContext {
+  backend: LookupBackend;
+  inserted: Inserted;
+}
+
+export function lookupSuite(name: string, setup: () => Promise<SuiteContext>): void {
+  describe(`lookup engine (${name})`, () => {
+    let ctx: SuiteContext;
+    /** Fixture key -> the id whois returns for it (its human, else its first persona). */
+    const idOf = new Map<string, string>();
+    const keyOf = new Map<string, string>();
+
+    beforeAll(async () => {
+      ctx = await setup();
+      let h = 0;
+      PEOPLE.forEach((p, i) => {
+        const id = p.person.human ? ctx.inserted.humans[h++]! : ctx.inserted.personas[i]![0]!;
+        idOf.set(p.key, id);
+        keyOf.set(id, p.key);
+      });
+    });
+
+    const who = async (pattern: string, options: LookupOptions = {}) => (await rankPeople(ctx.backend, pattern, { limit: 20, ...options })).map((r) => keyOf.get(r.id) ?? r.id);
+    const tiers = async (pattern: string, options: LookupOptions = {}) => (await rankPeople(ctx.backend, pattern, { limit: 20, ...options })).map((r) => `${keyOf.get(r.id)}:${r.matched.tier}`);
+
+    it('ranks exact > prefix > word-prefix > substring', async () => {
+      expect(await tiers('ada')).toEqual(['ada:exact', 'adam:prefix', 'zoe:word-prefix', 'nadal:substring']);
+    });
+
+    it('breaks ties within a tier by recency', async () => {
+      expect(await who('bob')).toEqual(['bobcat', 'bobby']);
+    });
+
+    it('prints a human once, whichever of its personas matched', async () => {
+      const r = await rankPeople(ctx.backend, 'ada', { limit: 20 });
+      expect(r.filter((x) => x.id === idOf.get('ada'))).toHaveLength(1);
+      expect(r[0]!.kind).toBe('human');
+      expect(r[1]!.kind).toBe('persona');
+    });
+
+    it('is case- and accent-insensitive', async () => {
+      expect(await tiers('ÅDAHL')).toEqual(['zoe:word-prefix']);
+      expect(await tiers('zoe adahl')).toEqual(['zoe:exact']);
+      expect(await who('LOVELACE')).toEqual(['ada']);
+    });
+
+    it('an @ pattern finds handles only; a bare one finds both', async () => {
+      expect(await tiers('@arrdem')).toEqual(['reid:exact']);
+      expect(await who('arrdem')).toEqual(['reid', 'arrdemfan']);
+      expect(await tiers('@zoe@example.social')).toEqual(['zoe:exact']);
+      expect(await tiers('zoe@example.social')).toEqual(['zoe:exact']);
+      expect(await who('@Adam')).toEqual(['adam']);
+    });
+
+    it('finds e-mail addresses whole and in part', async () => {
+      expect(await tiers('ada@example.org')).toEqual(['ada:exact']);
+      expect(await tiers('ADA@Example')).toEqual(['ada:prefix']);
+      expect(await who('example.org')).toEqual(['ada']);
+    });
+
+    it('compares phone numbers by their digits', async () => {
+      expect(await tiers('+44 1234 567890')).toEqual(['phone:exact']);
+      expect(await tiers('+441234567890')).toEqual(['phone:exact']);
+      expect(await tiers('+44 (1234) 56-78-90')).toEqual(['phone:exact']);
+      expect(await tiers('+44 1234')).toEqual(['phone:prefix']);
+      expect(await who('1234 567890')).toEqual(['phone']);
+    });
+
+    it('falls back to typo-tolerant matches only when nothing matches', async () => {
+      expect(await tiers('mckenzei')).toEqual(['reid:fuzzy']);
+      expect(await tiers('lovelcae')).toEqual(['ada:fuzzy']);
+      expect(await who('adma smith')).toEqual(['adam']);
+      expect(await who('qqqqqqqq')).toEqual([]);
+    });
+
+    it('honours the limit', async () => {
+      expect(await who('a', { limit: 2 })).toHaveLength(2);
+      expect(await who('ada', { limit: 1 })).toEqual(['ada']);
+      expect(await rankPeople(ctx.backend, 'a')).toHaveLength(3); // the original's default
+    });
+
+    it('--exact finds exact matches only', async () => {
+      expect(await tiers('ada', { exact: true })).toEqual(['ada:exact']);
+      expect(await who('adam', { exact: true })).toEqual([]);
+      expect(await who('mckenzei', { exact: true })).toEqual([]);
+    });
+
+    it('takes every character of a hostile pattern literally', async () => {
+      expect(await who('%')).toEqual(['percent']);
+      expect(await who('_')).toEqual(['under']);
+      expect(await who('*')).toEqual(['caret']);
+      expect(await who('^')).toEqual(['caret']);
+      expect(await who('b^c*')).toEqual(['caret']);
+      expect(await who('-')).toEqual(['caret']);
+      expect(await who('"')).toEqual(['quote']);
+      expect(await who('"hi"')).toEqual(['quote']);
+      expect(await who('\\')).toEqual(['slash']);
+      expect(await who('k\\s')).toEqual(['slash']);
+      expect(await who("o'hara")).toEqual(['colon']);
+      expect(await who('fold:')).toEqual(['colon']);
+      expect(await who('NEAR')).toEqual(['near']);
+      expect(await who('and')).toEqual(['near']);
+      expect(await who('near(')).toEqual(['near']); // one typo away: the fuzzy fallback
+      expect(await who('% real')).toEqual(['percent']);
+      expect(await who('100%')).toEqual(['percent']);
+      expect(await who('%_%')).toEqual([]);
+      expect(await who('a OR b')).toEqual([]);
+      expect(await who('ada" OR "bob')).toEqual([]);
+      expect(await who("'; drop table names; --")).toEqual([]);
+      expect(await who('ada')).toHaveLength(4); // still all there
+    });
+
+    it('returns nothing, fast, for empty and blank patterns', async () => {
+      expect(await who('')).toEqual([]);
+      expect(await who('   \t ')).toEqual([]);
+      expect(await who('@')).toEqual([]);
+      expect(await who('x'.repeat(100_000))).toEqual([]);
+    });
+
+    it('gives the same answer when every step is capped (recency scan path)', async () => {
+      // cap 1 forces the "too many candidates" path on every step.
+      expect(await tiers('ada', { cap: 1, budget: 1_000_000 })).toEqual(['ada:exact', 'adam:prefix', 'zoe:word-prefix', 'nadal:substring']);
+      expect(await who('bob', { cap: 1, budget: 1_000_000 })).toEqual(['bobcat', 'bobby']);
+      expect(await who('a', { cap: 1, budget: 1_000_000, limit: 3 })).toEqual(['arrdemfan', 'adam', 'ada']);
+      // A budget too small to see any match still answers (from the index, in index order).
+      const few = await who('bob', { cap: 1, budget: 1 });
+      expect(few.length).toBeGreaterThan(0);
+      expect(['bobby', 'bobcat']).toEqual(expect.arrayContaining(few));
+    });
+  });
+}

@@ -1,0 +1,209 @@
+// The lookup engine: plans a query into steps by tier, asks a backend for candidates with
+// bounded work, classifies them (./match.ts) and ranks people. Dialect-neutral.
+//
+// Ranking: exact > prefix > word-prefix > substring > fuzzy; within a tier the more recently
+// seen person first (by the most recent matching name), then the name closest in length to the
+// pattern (the original's order). A persona owned by a human counts as that human, once.
+//
+// Speed: every step first asks for the full candidate set, capped at `cap` names. A pattern
+// that matches more (a one-letter prefix matches hundreds of thousands of names) never ranks
+// them all: the step takes the most recently seen matches instead, through the last_seen index,
+// looking at a bounded number of names. Steps run best tier first and stop as soon as enough
+// people are known at that tier or better, so `ada` never pays for substring or fuzzy search.
+import type { LookupHit, MatchTier, PersonDto } from '../../shared/people.js';
+import type { Filter, LookupBackend, NameRow, Owner, Predicate } from './backend.js';
+import { classify, classifyFuzzy, tierRank, type Match } from './match.js';
+import { chars, fuzzyPieces, parseQuery, words, type LookupQuery } from './query.js';
+
+export interface LookupOptions {
+  /** How many people to return (the original's `-l`, default 3). */
+  limit?: number;
+  /** Only exact matches. */
+  exact?: boolean;
+  /** Most names a step ranks in full before switching to the most recent ones. */
+  cap?: number;
+  /** Most recently seen names a capped step looks through. */
+  budget?: number;
+}
+
+export const DEFAULT_LIMIT = 3;
+export const MAX_LIMIT = 1000;
+
+export interface RankedPerson {
+  /** A human id when the matched persona has an owner, else the persona id. */
+  id: string;
+  kind: 'human' | 'persona';
+  matched: { name: string; kind: string; tier: MatchTier; externalId: string };
+  score: number;
+  lastSeen: number | null;
+}
+
+/** Where PersonDto comes from: the Store, or the light read-only reader of the CLI. */
+export interface PersonSource {
+  person(id: string): Promise<PersonDto | null>;
+}
+
+interface Step {
+  tier: MatchTier;
+  pred: Predicate;
+  fuzzy?: boolean;
+  /** After this step every name of `tier` or better is known (unless the step was capped). */
+  checkpoint: boolean;
+}
+
+interface Found {
+  row: NameRow;
+  match: Match;
+  lenDiff: number;
+}
+
+function planSteps(q: LookupQuery): Step[] {
+  const forms = [q.key, `@${q.key}`];
+  const steps: Step[] = [];
+  if (q.mode === 'phone') {
+    // Phone accounts are keyed by their number (tel+number:+441234...): an index range finds them
+    // whatever punctuation their stored names use.
+    steps.push({ tier: 'prefix', pred: { type: 'account-prefix', values: [`tel+number:+${q.digits}`, `tel+number:${q.digits}`] }, checkpoint: false });
+  }
+  steps.push({ tier: 'exact', pred: { type: 'equals', values: forms }, checkpoint: true });
+  if (q.exact) return steps;
+  steps.push({ tier: 'prefix', pred: { type: 'prefix', values: forms }, checkpoint: true });
+  if (words(q.key).length > 0) steps.push({ tier: 'word-prefix', pred: { type: 'words', key: q.key }, checkpoint: true });
+  if (q.mode === 'phone') steps.push({ tier: 'substring', pred: { type: 'contains', value: q.digits }, checkpoint: false });
+  steps.push({ tier: 'substring', pred: { type: 'contains', value: q.key }, checkpoint: true });
+  return steps;
+}
+
+function fuzzySteps(q: LookupQuery): Step[] {
+  return fuzzyPieces(q.key).map((piece) => ({ tier: 'fuzzy' as const, pred: { type: 'contains' as const, value: piece }, fuzzy: true, checkpoint: false }));
+}
+
+function compareFound(a: Found, b: Found): number {
+  return (
+    tierRank(a.match.tier) - tierRank(b.match.tier) ||
+    a.match.distance - b.match.distance ||
+    (b.row.lastSeen ?? -Infinity) - (a.row.lastSeen ?? -Infinity) ||
+    a.lenDiff - b.lenDiff ||
+    (a.row.fold < b.row.fold ? -1 : a.row.fold > b.row.fold ? 1 : 0) ||
+    a.row.id - b.row.id
+  );
+}
+
+const TIER_SCORE: Record<MatchTier, number> = { exact: 1, prefix: 0.8, 'word-prefix': 0.6, substring: 0.4, fuzzy: 0.2 };
+
+function score(f: Found): number {
+  const s = TIER_SCORE[f.match.tier] - 0.05 * f.match.distance - 0.001 * Math.min(f.lenDiff, 50);
+  return Math.round(s * 1000) / 1000;
+}
+
+function clampLimit(limit: number | undefined): number {
+  if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_LIMIT;
+  return Math.max(1, Math.min(MAX_LIMIT, Math.floor(limit)));
+}
+
+/** One lookup: its state lives here so the engine itself is stateless and reentrant. */
+class Run {
+  readonly found = new Map<number, Found>();
+  readonly owners = new Map<number, Owner | null>();
+  readonly keyLength: number;
+  readonly filter: Filter;
+
+  constructor(
+    readonly backend: LookupBackend,
+    readonly q: LookupQuery,
+    readonly limit: number,
+    readonly cap: number,
+    readonly budget: number,
+  ) {
+    this.keyLength = chars(q.key).length;
+    this.filter = { handlesOnly: q.mode === 'handle' };
+  }
+
+  async fetch(step: Step): Promise<void> {
+    const { backend, filter, cap } = this;
+    const set = await backend.candidates(step.pred, filter, cap);
+    let rows = set.rows;
+    if (set.capped) {
+      const max = 20 * this.limit + 50;
+      rows = await backend.recent(step.pred, filter, max, this.budget);
+      // Fewer than asked: the budget ran out before enough recent matches were seen (their
+      // names are old). Add some matches in index order so the step is not left empty.
+      if (rows.length < max) rows = rows.concat(await backend.some(step.pred, filter, cap));
+    }
+    for (const row of rows) {
+      if (this.found.has(row.id)) continue;
+      const match = step.fuzzy ? classifyFuzzy(row, this.q) : classify(row, this.q);
+      if (!match) continue;
+      this.found.set(row.id, { row, match, lenDiff: Math.abs(chars(row.fold).length - this.keyLength) });
+    }
+  }
+
+  /** The best `limit` people among the found names of `tier` or better. */
+  async people(worst: MatchTier): Promise<RankedPerson[]> {
+    const ranked = [...this.found.values()].filter((f) => tierRank(f.match.tier) <= tierRank(worst)).sort(compareFound);
+    const out: RankedPerson[] = [];
+    const seen = new Set<string>();
+    let chunk = 32;
+    for (let i = 0; i < ranked.length && out.length < this.limit; i++) {
+      const f = ranked[i]!;
+      if (!this.owners.has(f.row.account)) {
+        // Resolve owners a chunk at a time, in rank order: only as many as the answer needs.
+        const pending: number[] = [];
+        for (let j = i; j < ranked.length && pending.length < chunk; j++) {
+          const a = ranked[j]!.row.account;
+          if (!this.owners.has(a) && !pending.includes(a)) pending.push(a);
+        }
+        chunk = Math.min(chunk * 2, 1024);
+        const got = await this.backend.owners(pending);
+        for (const a of pending) this.owners.set(a, got.get(a) ?? null);
+      }
+      const owner = this.owners.get(f.row.account);
+      if (!owner) continue; // the account went away since the candidates were read
+      const id = owner.human ?? owner.persona;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push({
+        id,
+        kind: owner.human ? 'human' : 'persona',
+        matched: { name: f.row.name, kind: f.row.kind, tier: f.match.tier, externalId: f.row.externalId ?? owner.externalId },
+        score: score(f),
+        lastSeen: f.row.lastSeen,
+      });
+    }
+    return out;
+  }
+}
+
+/** Rank the people matching `pattern`: human or persona ids, best first, at most `limit`. */
+export async function rankPeople(backend: LookupBackend, pattern: string, options: LookupOptions = {}): Promise<RankedPerson[]> {
+  const q = parseQuery(pattern, { exact: options.exact === true });
+  if (!q) return [];
+  const limit = clampLimit(options.limit);
+  // The cap balances two costs: ranking every candidate (grows with the cap) and the recency scan
+  // of a capped step (grows with names/cap); more people wanted means a larger cap pays off.
+  const cap = options.cap ?? Math.round(1500 * Math.sqrt(Math.max(1, limit / DEFAULT_LIMIT)));
+  const budget = options.budget ?? 20_000;
+  const run = new Run(backend, q, limit, cap, budget);
+  for (const step of planSteps(q)) {
+    await run.fetch(step);
+    if (step.checkpoint) {
+      const people = await run.people(step.tier);
+      if (people.length >= limit) return people;
+    }
+  }
+  const people = await run.people('substring');
+  if (people.length > 0 || q.exact) return people;
+  for (const step of fuzzySteps(q)) await run.fetch(step);
+  return run.people('fuzzy');
+}
+
+/** Look up `pattern` and load each person: what `skrode whois --json` and the popup show. */
+export async function lookup(backend: LookupBackend, source: PersonSource, pattern: string, options: LookupOptions = {}): Promise<LookupHit[]> {
+  const ranked = await rankPeople(backend, pattern, options);
+  const hits: LookupHit[] = [];
+  for (const r of ranked) {
+    const person = await source.person(r.id);
+    if (person) hits.push({ person, matched: r.matched, score: r.score });
+  }
+  return hits;
+}

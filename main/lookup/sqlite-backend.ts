@@ -1,0 +1,173 @@
+// The SQLite lookup backend: B-tree ranges on names.fold for exact and prefix matches, FTS5
+// (names_fts: word prefixes; names_tri: trigrams) for words and substrings, and the last_seen
+// index for "the most recent matches" when a pattern matches too many names to rank.
+// Every user string reaches SQLite as a bound parameter; FTS5 strings are built from quoted
+// tokens only (./query.ts), so no operator, wildcard or column filter from the user survives.
+import type Database from 'better-sqlite3';
+import type { CandidateSet, Filter, LookupBackend, NameRow, Owner, Predicate } from './backend.js';
+import { ftsTrigramAnd, ftsWordPrefix, prefixUpperBound } from './query.js';
+
+type Db = Database.Database;
+type Param = string | number;
+
+const COLS = 'n.id AS id, n.account AS account, n.name AS name, n.kind AS kind, n.fold AS fold, n.last_seen AS lastSeen';
+const HANDLES = " AND (n.kind IN ('handle', 'nick') OR substr(n.fold, 1, 1) = '@')";
+
+interface Sql {
+  where: string;
+  params: Param[];
+}
+
+function ranges(column: string, values: string[]): Sql {
+  return {
+    where: `(${values.map(() => `(${column} >= ? AND ${column} < ?)`).join(' OR ')})`,
+    params: values.flatMap((v) => [v, prefixUpperBound(v)]),
+  };
+}
+
+/**
+ * A per-row predicate on `n` for scans (recency order, or rowid order): exact for equals,
+ * prefix and contains, a superset (contains the pattern) for word prefixes.
+ */
+function rowPredicate(pred: Predicate): Sql {
+  switch (pred.type) {
+    case 'equals':
+      return { where: `n.fold IN (${pred.values.map(() => '?').join(', ')})`, params: pred.values };
+    case 'prefix':
+      return ranges('n.fold', pred.values);
+    case 'words':
+      return { where: 'instr(n.fold, ?) > 0', params: [pred.key] };
+    case 'contains':
+      return { where: 'instr(n.fold, ?) > 0', params: [pred.value] };
+    case 'account-prefix': {
+      const r = ranges('a.external_id', pred.values);
+      return { where: `n.account IN (SELECT a.id FROM accounts a WHERE ${r.where})`, params: r.params };
+    }
+  }
+}
+
+/** The FTS5 table and MATCH string that find a predicate's candidates, when it has one. */
+function ftsQuery(pred: Predicate): { table: 'names_fts' | 'names_tri'; match: string } | null {
+  if (pred.type === 'words') {
+    const match = ftsWordPrefix(pred.key);
+    return match ? { table: 'names_fts', match } : null;
+  }
+  if (pred.type === 'contains') {
+    const match = ftsTrigramAnd(pred.value);
+    return match ? { table: 'names_tri', match } : null;
+  }
+  return null;
+}
+
+interface AccountNameRow extends Omit<NameRow, 'id' | 'name' | 'kind' | 'fold'> {
+  id: number | null;
+  name: string | null;
+  kind: string | null;
+  fold: string | null;
+  externalId: string;
+  accountSeen: number | null;
+}
+
+export class SqliteLookupBackend implements LookupBackend {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Db) {}
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private all(sql: string, params: Param[]): NameRow[] {
+    return this.stmt(sql).all(...params) as NameRow[];
+  }
+
+  /** Names of accounts found by external id; an account without names stands for itself. */
+  private accountNames(pred: Extract<Predicate, { type: 'account-prefix' }>, filter: Filter, limit: number): NameRow[] {
+    const r = ranges('a.external_id', pred.values);
+    const rows = this.stmt(
+      `SELECT n.id AS id, a.id AS account, n.name AS name, n.kind AS kind, n.fold AS fold, n.last_seen AS lastSeen,
+              a.external_id AS externalId, a.last_seen AS accountSeen
+         FROM accounts a LEFT JOIN names n ON n.account = a.id
+        WHERE ${r.where} LIMIT ?`,
+    ).all(...r.params, limit) as AccountNameRow[];
+    const out: NameRow[] = [];
+    for (const row of rows) {
+      if (row.id !== null && row.name !== null && row.kind !== null && row.fold !== null) {
+        const n: NameRow = { id: row.id, account: row.account, name: row.name, kind: row.kind, fold: row.fold, lastSeen: row.lastSeen, externalId: row.externalId };
+        if (!filter.handlesOnly || n.kind === 'handle' || n.kind === 'nick' || n.fold.startsWith('@')) out.push(n);
+      } else if (!filter.handlesOnly) {
+        const local = row.externalId.slice(row.externalId.indexOf(':') + 1);
+        // Negative ids cannot collide with real name ids.
+        out.push({ id: -row.account, account: row.account, name: local, kind: 'phone', fold: local, lastSeen: row.accountSeen, externalId: row.externalId });
+      }
+    }
+    return out;
+  }
+
+  async candidates(pred: Predicate, filter: Filter, cap: number): Promise<CandidateSet> {
+    if (pred.type === 'account-prefix') {
+      const rows = this.accountNames(pred, filter, cap + 1);
+      return rows.length > cap ? { rows: [], capped: true } : { rows, capped: false };
+    }
+    const handles = filter.handlesOnly ? HANDLES : '';
+    if (pred.type === 'equals' || pred.type === 'prefix') {
+      const p = rowPredicate(pred);
+      // Count on the fold index alone (no table reads) before fetching anything.
+      const probe = this.stmt(`SELECT count(*) AS c FROM (SELECT 1 FROM names n WHERE ${p.where} LIMIT ?)`).get(...p.params, cap + 1) as { c: number };
+      if (probe.c > cap) return { rows: [], capped: true };
+      return { rows: this.all(`SELECT ${COLS} FROM names n WHERE ${p.where}${handles}`, p.params), capped: false };
+    }
+    const fts = ftsQuery(pred);
+    // Fewer than three letters: no trigram to search by; the recency scan handles it.
+    if (!fts) return { rows: [], capped: true };
+    const probe = this.stmt(`SELECT count(*) AS c FROM (SELECT 1 FROM ${fts.table} WHERE ${fts.table} MATCH ? LIMIT ?)`).get(fts.match, cap + 1) as { c: number };
+    if (probe.c > cap) return { rows: [], capped: true };
+    return {
+      rows: this.all(`SELECT ${COLS} FROM ${fts.table} f CROSS JOIN names n ON n.id = f.rowid WHERE ${fts.table} MATCH ?${handles}`, [fts.match]),
+      capped: false,
+    };
+  }
+
+  async recent(pred: Predicate, filter: Filter, max: number, budget: number): Promise<NameRow[]> {
+    if (pred.type === 'account-prefix') return this.accountNames(pred, filter, max);
+    const p = rowPredicate(pred);
+    const handles = filter.handlesOnly ? HANDLES : '';
+    // The inner query walks the last_seen index newest first and stops after `budget` names;
+    // SQLite runs it as a co-routine, so the outer LIMIT stops it as soon as `max` rows match.
+    return this.all(
+      `SELECT ${COLS} FROM (SELECT id, account, name, kind, fold, last_seen FROM names INDEXED BY names_last_seen
+                              ORDER BY last_seen DESC LIMIT ?) n
+        WHERE ${p.where}${handles} LIMIT ?`,
+      [budget, ...p.params, max],
+    );
+  }
+
+  async some(pred: Predicate, filter: Filter, cap: number): Promise<NameRow[]> {
+    if (pred.type === 'account-prefix') return this.accountNames(pred, filter, cap);
+    const handles = filter.handlesOnly ? HANDLES : '';
+    const fts = ftsQuery(pred);
+    if (fts) return this.all(`SELECT ${COLS} FROM ${fts.table} f CROSS JOIN names n ON n.id = f.rowid WHERE ${fts.table} MATCH ?${handles} LIMIT ?`, [fts.match, cap]);
+    const p = rowPredicate(pred);
+    return this.all(`SELECT ${COLS} FROM names n WHERE ${p.where}${handles} LIMIT ?`, [...p.params, cap]);
+  }
+
+  async owners(accounts: readonly number[]): Promise<Map<number, Owner>> {
+    const s = this.stmt(
+      `SELECT a.id AS account, a.external_id AS externalId, a.persona AS persona,
+              (SELECT pc.human FROM persona_control pc WHERE pc.persona = a.persona AND pc.rel = 'owns'
+                ORDER BY pc.created_at, pc.human LIMIT 1) AS human
+         FROM accounts a WHERE a.id = ?`,
+    );
+    const out = new Map<number, Owner>();
+    for (const id of accounts) {
+      const row = s.get(id) as Owner | undefined;
+      if (row) out.set(id, row);
+    }
+    return out;
+  }
+}
