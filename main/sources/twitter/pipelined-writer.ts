@@ -1,0 +1,72 @@
+// Batches observations into store.apply with one batch in flight while the next is being read:
+// the SQLite store applies on its writer thread, so parsing and writing overlap. A batch the store
+// rejects (validation names one bad observation) is retried one observation at a time, so one bad
+// record costs only itself and is reported with its provenance; the good ones are applied.
+import { addApplyResults, emptyApplyResult, type ApplyResult, type Observation } from '../../model/observations.js';
+import type { Store } from '../../store/port.js';
+import type { ImportProblem } from '../importer.js';
+
+export class PipelinedWriter {
+  private batch: Observation[] = [];
+  private inFlight: Promise<void> = Promise.resolve();
+  private failure: unknown;
+  readonly applied: ApplyResult = emptyApplyResult();
+  observations = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly problem: (p: ImportProblem) => void,
+    private readonly batchSize = 2000,
+  ) {}
+
+  async add(o: Observation): Promise<void> {
+    this.batch.push(o);
+    this.observations++;
+    if (this.batch.length >= this.batchSize) await this.flush();
+  }
+
+  /** Send the batch in hand; waits only for the previous batch (at most one in flight). */
+  async flush(): Promise<void> {
+    await this.inFlight;
+    if (this.failure) throw this.failure;
+    if (this.batch.length === 0) return;
+    const b = this.batch;
+    this.batch = [];
+    this.inFlight = this.applyBatch(b).catch((e) => {
+      this.failure = e;
+    });
+  }
+
+  /** Flush and wait for everything to be applied. */
+  async end(): Promise<ApplyResult> {
+    await this.flush();
+    await this.inFlight;
+    if (this.failure) throw this.failure;
+    return this.applied;
+  }
+
+  private async applyBatch(b: Observation[]): Promise<void> {
+    try {
+      addApplyResults(this.applied, await this.store.apply(b));
+      return;
+    } catch (e) {
+      if (!isRecordLevel(e)) throw e;
+    }
+    for (const o of b) {
+      try {
+        addApplyResults(this.applied, await this.store.apply([o]));
+      } catch (e) {
+        if (!isRecordLevel(e)) throw e;
+        const p = 'provenance' in o ? o.provenance : undefined;
+        this.problem({ file: p?.file ?? p?.source ?? '?', record: p?.record, reason: (e as Error).message });
+      }
+    }
+  }
+}
+
+/** A rejection caused by the observation (validation), not by the store being unusable. */
+function isRecordLevel(e: unknown): boolean {
+  const name = (e as Error | undefined)?.name;
+  const kind = (e as { kind?: string } | undefined)?.kind;
+  return name === 'ValidationError' || (name === 'StoreError' && (kind === 'invalid' || kind === 'not-found'));
+}
