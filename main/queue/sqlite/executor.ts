@@ -13,6 +13,21 @@ export interface JobsExecutor {
   close(): Promise<void>;
 }
 
+/** The subset of the writer client the queue needs (main/store/sqlite/writer-client.ts). */
+export interface WriterCaller {
+  call<T = unknown>(method: string, ...args: unknown[]): Promise<T>;
+}
+
+/** Call the jobs methods on the SQLite writer thread (registered by ./writer-registration.ts). */
+export function writerExecutor(writer: WriterCaller): JobsExecutor {
+  return {
+    call: (method, ...args) => writer.call(method, ...args),
+    async close() {
+      // The writer belongs to the store that started it.
+    },
+  };
+}
+
 /** Run the jobs methods on a connection this process holds (closed with the executor if owned). */
 export function directExecutor(db: Database.Database, options: { owned?: boolean } = {}): JobsExecutor {
   return {

@@ -17,3 +17,18 @@ jobQueueContract('sqlite', async (options) => {
   openSqlite(path).close();
   return new SqliteJobQueue('/queue/test/ready', directExecutor(openSqlite(path), { owned: true }), { ...options, pollMaxMs: 50 });
 });
+
+// The same contract through the SQLite writer thread (the app's path): needs the built
+// out/workers/writer.js (`node scripts/build.mjs`).
+import { SqliteStore } from '../../store/sqlite/store.js';
+import { writerExecutor } from './executor.js';
+let stores: SqliteStore[] = [];
+afterAll(async () => {
+  await Promise.all(stores.map((s) => s.close()));
+  stores = [];
+});
+jobQueueContract('sqlite via the writer thread', async (options) => {
+  const store = await SqliteStore.open(join(dir, `w${n++}.db`));
+  stores.push(store);
+  return new SqliteJobQueue('/queue/test/ready', writerExecutor(store.writer), { ...options, pollMaxMs: 50 });
+});

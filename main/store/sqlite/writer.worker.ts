@@ -11,6 +11,7 @@ import { SqliteWriter, translateSqliteError } from './writer.js';
 import { buildMethodTable, type WriterMethod } from './writer-methods.js';
 import { SLOW_CALL_MS, type WriterRequest, type WriterResponse } from './writer-protocol.js';
 // Extra method groups register themselves on import: add one import line per module here.
+import '../../queue/sqlite/writer-registration.js';
 
 const port = parentPort;
 if (!port) throw new Error('writer.worker must run in a worker thread');
