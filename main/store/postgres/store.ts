@@ -13,7 +13,7 @@ import { applyBatch } from './apply.js';
 import * as identity from './identity.js';
 import { readPerson } from './person.js';
 import { isoOf, isUuid, pgText } from './sql-values.js';
-import { withClient, withTransaction } from './tx.js';
+import { withTransaction } from './tx.js';
 
 export interface PostgresStoreOptions {
   /** Retries of a whole transaction after a deadlock or serialization failure. */
@@ -25,6 +25,10 @@ export class PostgresStore implements Store {
   /** Services known to exist: most batches then skip the services upsert. */
   private readonly knownServices = new Set<string>();
   private closed = false;
+  /** Transactions re-run after a deadlock or serialization failure (for status and tests). */
+  retried = 0;
+  /** Pooled connections found dead (server restarted, backend killed) and replaced. */
+  deadConnections = 0;
 
   constructor(
     /** The pool, for other Postgres readers of the same database (the lookup engine). */
@@ -34,12 +38,27 @@ export class PostgresStore implements Store {
 
   private tx<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new StoreError('the Postgres store is closed', 'invalid'));
-    return withTransaction(this.pool, fn, { retries: this.options.retries ?? 5 });
+    return withTransaction(this.pool, fn, {
+      retries: this.options.retries ?? 5,
+      onRetry: () => {
+        this.retried++;
+      },
+      onDeadClient: () => {
+        this.deadConnections++;
+      },
+    });
   }
 
+  /** Reads run in a read-only repeatable-read transaction: one consistent view, even across queries. */
   private read<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new StoreError('the Postgres store is closed', 'invalid'));
-    return withClient(this.pool, fn);
+    return withTransaction(this.pool, fn, {
+      begin: 'begin isolation level repeatable read read only',
+      retries: 0,
+      onDeadClient: () => {
+        this.deadConnections++;
+      },
+    });
   }
 
   async apply(batch: readonly Observation[]): Promise<ApplyResult> {
@@ -124,14 +143,7 @@ export class PostgresStore implements Store {
   }
 
   person(id: string): Promise<PersonDto | null> {
-    return this.read(async (client) => {
-      await client.query('begin isolation level repeatable read read only');
-      try {
-        return await readPerson(client, id);
-      } finally {
-        await client.query('rollback').catch(() => {});
-      }
-    });
+    return this.read((client) => readPerson(client, id));
   }
 
   personaOf(externalId: string): Promise<string | null> {

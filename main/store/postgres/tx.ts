@@ -14,6 +14,12 @@ const FATAL_CLASSES = ['08', '57'];
 export interface TxOptions {
   /** How many times to re-run the body after a serialization failure or deadlock. */
   retries?: number;
+  /** Called before each re-run, with the error that caused it. */
+  onRetry?: (err: unknown, attempt: number) => void;
+  /** Called when a pooled client turned out dead before BEGIN (it is replaced, the call goes on). */
+  onDeadClient?: () => void;
+  /** The statement that opens the transaction (e.g. a read-only repeatable-read one for reads). */
+  begin?: string;
 }
 
 function sqlState(err: unknown): string | undefined {
@@ -55,7 +61,7 @@ export async function withClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) =
   try {
     return await fn(client);
   } catch (err) {
-    if (isConnectionError(err)) broken = err as Error;
+    if (isConnectionError(err) || isConnectionError((err as { cause?: unknown } | null)?.cause)) broken = err as Error;
     throw err;
   } finally {
     client.release(broken);
@@ -64,12 +70,26 @@ export async function withClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) =
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A client that died before BEGIN went through: nothing ran, so another client may try. */
+class DeadOnArrival extends Error {
+  constructor(override readonly cause: unknown) {
+    super('connection lost before the transaction began');
+  }
+}
+
 export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>, options: TxOptions = {}): Promise<T> {
   const retries = options.retries ?? 5;
-  for (let attempt = 0; ; attempt++) {
+  let deadClients = 0;
+  for (let attempt = 0; ; ) {
     try {
       return await withClient(pool, async (client) => {
-        await client.query('begin');
+        try {
+          await client.query(options.begin ?? 'begin');
+        } catch (err) {
+          // An idle client whose server connection was cut (a restart, a terminated backend).
+          if (isConnectionError(err)) throw new DeadOnArrival(err);
+          throw err;
+        }
         try {
           const value = await fn(client);
           await client.query('commit');
@@ -81,7 +101,15 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClie
         }
       });
     } catch (err) {
+      if (err instanceof DeadOnArrival) {
+        // Every pooled client may be dead after a restart; each is replaced on release.
+        if (++deadClients > (pool.options.max ?? 10) + 1) throw err.cause;
+        options.onDeadClient?.();
+        continue;
+      }
       if (!isRetryable(err) || attempt >= retries) throw err;
+      attempt++;
+      options.onRetry?.(err, attempt);
       await sleep(5 * 2 ** attempt + Math.random() * 20);
     }
   }
