@@ -80,7 +80,8 @@ class Walker {
       throw new ConfigError(pos, `unknown tag !${tag}${tag.startsWith('skrode/') ? ` (known tags: ${known})` : ''}`, key);
     }
     const kind: TagKind = isMap(node) ? 'map' : isSeq(node) ? 'seq' : 'scalar';
-    const empty = isScalar(node) && node.value === null;
+    // `key: !skrode/sqlite` with nothing after the tag: an empty mapping, not an empty string.
+    const empty = isScalar(node) && (node.value === null || (node.value === '' && node.type === 'PLAIN'));
     if (!def.kinds.includes(kind) && !(empty && def.kinds.includes('map'))) {
       const wants = def.kinds.map((k) => (k === 'map' ? 'a mapping' : k === 'seq' ? 'a list' : 'a single value')).join(' or ');
       throw new ConfigError(pos, `!${tag} takes ${wants}${def.summary ? ` (${def.summary})` : ''}, not ${kind === 'map' ? 'a mapping' : kind === 'seq' ? 'a list' : 'a single value'}`, key);
@@ -88,7 +89,7 @@ class Walker {
     let raw: unknown = null;
     this.#inProgress.add(node);
     try {
-      if (isScalar(node)) raw = node.value === null ? null : String(node.source ?? node.value);
+      if (isScalar(node)) raw = empty ? null : String(node.source ?? node.value);
       else raw = this.#plain(node, path, pos);
     } finally {
       this.#inProgress.delete(node);
