@@ -3,46 +3,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LookupBackend } from './backend.js';
 import { rankPeople, type LookupOptions } from './engine.js';
-import type { FixturePerson, Inserted } from './fixtures.js';
+import { SAMPLE_PEOPLE as PEOPLE, type Inserted } from './fixtures.js';
 
-const day = (n: number) => Date.UTC(2024, 0, 1) + n * 86_400_000;
-
-/** The people every backend is tested with; `key` names them in assertions. */
-export const PEOPLE: { key: string; person: FixturePerson }[] = [
-  {
-    key: 'ada',
-    person: {
-      human: {},
-      personas: [
-        { accounts: [{ externalId: 'twitter+user:1', names: [{ name: '@ada', kind: 'handle', lastSeen: day(10) }, { name: 'Ada Lovelace', kind: 'display', lastSeen: day(10) }] }] },
-        {
-          accounts: [
-            { externalId: 'github+user:adalove', names: [{ name: 'adalove', kind: 'handle', lastSeen: day(5) }] },
-            { externalId: 'email+addr:ada@example.org', names: [{ name: 'ada@example.org', kind: 'email', lastSeen: day(5) }] },
-          ],
-        },
-      ],
-    },
-  },
-  { key: 'adam', person: { personas: [{ accounts: [{ externalId: 'twitter+user:2', names: [{ name: '@adamsmith', kind: 'handle', lastSeen: day(20) }, { name: 'Adam Smith', kind: 'display', lastSeen: day(20) }] }] }] } },
-  { key: 'zoe', person: { personas: [{ accounts: [{ externalId: 'mastodon+user:@zoe@example.social', names: [{ name: '@zoe@example.social', kind: 'handle', lastSeen: day(30) }, { name: 'Zoë Ådahl', kind: 'display', lastSeen: day(30) }] }] }] } },
-  { key: 'nadal', person: { personas: [{ accounts: [{ externalId: 'twitter+user:3', names: [{ name: 'Rafael Nadal', kind: 'display', lastSeen: day(40) }] }] }] } },
-  { key: 'reid', person: { personas: [{ accounts: [{ externalId: 'twitter+user:4', names: [{ name: 'Reid McKenzie', kind: 'display', lastSeen: day(1) }, { name: '@arrdem', kind: 'handle', lastSeen: day(1) }] }] }] } },
-  { key: 'arrdemfan', person: { personas: [{ accounts: [{ externalId: 'lobsters+user:fan', names: [{ name: 'Arrdem Fan', kind: 'display', lastSeen: day(50) }] }] }] } },
-  { key: 'bobby', person: { personas: [{ accounts: [{ externalId: 'twitter+user:5', names: [{ name: 'Bobby One', kind: 'display', lastSeen: day(2) }] }] }] } },
-  { key: 'bobcat', person: { personas: [{ accounts: [{ externalId: 'twitter+user:6', names: [{ name: 'Bobcat Two', kind: 'display', lastSeen: day(3) }] }] }] } },
-  {
-    key: 'phone',
-    person: { personas: [{ accounts: [{ externalId: 'tel+number:+441234567890', names: [{ name: '+44 1234 567890', kind: 'phone', lastSeen: day(4) }] }, { externalId: 'twitter+user:7', names: [{ name: 'Phoebe Caller', kind: 'display', lastSeen: day(4) }] }] }] },
-  },
-  { key: 'percent', person: { personas: [{ accounts: [{ externalId: 'twitter+user:8', names: [{ name: '100% Real', kind: 'display', lastSeen: day(6) }] }] }] } },
-  { key: 'under', person: { personas: [{ accounts: [{ externalId: 'twitter+user:9', names: [{ name: 'under_score', kind: 'handle', lastSeen: day(6) }] }] }] } },
-  { key: 'quote', person: { personas: [{ accounts: [{ externalId: 'twitter+user:10', names: [{ name: 'Say "Hi" Now', kind: 'display', lastSeen: day(6) }] }] }] } },
-  { key: 'near', person: { personas: [{ accounts: [{ externalId: 'twitter+user:11', names: [{ name: 'NEAR AND OR', kind: 'display', lastSeen: day(6) }] }] }] } },
-  { key: 'caret', person: { personas: [{ accounts: [{ externalId: 'twitter+user:12', names: [{ name: 'a-b^c*d', kind: 'display', lastSeen: day(6) }] }] }] } },
-  { key: 'slash', person: { personas: [{ accounts: [{ externalId: 'twitter+user:13', names: [{ name: 'back\\slash', kind: 'display', lastSeen: day(6) }] }] }] } },
-  { key: 'colon', person: { personas: [{ accounts: [{ externalId: 'twitter+user:14', names: [{ name: "fold:o'hara", kind: 'display', lastSeen: day(6) }] }] }] } },
-];
+export { PEOPLE };
 
 export interface SuiteContext {
   backend: LookupBackend;

@@ -6,12 +6,14 @@
 //     `address<TAB>name<TAB>other` line per e-mail address.
 import type { AccountDto, LookupHit, PersonaDto, PersonDto } from '../../shared/people.js';
 
-const PLAIN = /^[\p{L}][\p{L}\p{N} ._\-'()+/:@#&,!?]*$/u;
+const PLAIN = /^[\p{L}\p{N}][\p{L}\p{N} ._\-'()+/:@#&,!?]*$/u;
 const RESERVED = new Set(['true', 'false', 'yes', 'no', 'on', 'off', 'null', 'y', 'n', '~']);
+/** What YAML 1.1 or 1.2 would read as a number, date or time instead of a string. */
+const NUMBER_LIKE = /^[-+]?(\.\d|\d[\d_]*(\.\d*)?([eE][-+]?\d+)?$|0[xob]|\.inf|\.nan)|^\d{4}-\d\d?-\d\d?|^[\d_:.+-]+$/i;
 
 /** A YAML scalar: plain when that reads back as the same string, else double-quoted. */
 export function yamlScalar(s: string): string {
-  const plain = PLAIN.test(s) && !/: | #|:$/.test(s) && !s.endsWith(' ') && !RESERVED.has(s.toLowerCase());
+  const plain = PLAIN.test(s) && !NUMBER_LIKE.test(s) && !/: | #|:$/.test(s) && !s.endsWith(' ') && !RESERVED.has(s.toLowerCase());
   if (plain) return s;
   // JSON strings are YAML double-quoted scalars; escape what YAML forbids or folds besides.
   return JSON.stringify(s).replace(/[\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

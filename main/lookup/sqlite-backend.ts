@@ -159,8 +159,8 @@ export class SqliteLookupBackend implements LookupBackend {
   async owners(accounts: readonly number[]): Promise<Map<number, Owner>> {
     const s = this.stmt(
       `SELECT a.id AS account, a.external_id AS externalId, a.persona AS persona,
-              (SELECT pc.human FROM persona_control pc WHERE pc.persona = a.persona AND pc.rel = 'owns'
-                ORDER BY pc.created_at, pc.human LIMIT 1) AS human
+              (SELECT pc.human FROM persona_control pc WHERE pc.persona = a.persona AND pc.rel IN ('owns', 'participates')
+                ORDER BY pc.rel = 'owns' DESC, pc.created_at, pc.human LIMIT 1) AS human
          FROM accounts a WHERE a.id = ?`,
     );
     const out = new Map<number, Owner>();

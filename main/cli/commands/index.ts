@@ -4,3 +4,4 @@ import type { Command } from 'commander';
 export type CommandModule = { register(program: Command): void };
 
 export const commandModules: (() => Promise<CommandModule>)[] = [];
+commandModules.push(() => import('./whois.js'));
