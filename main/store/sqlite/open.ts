@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { readMigrationFiles, type MigrationMeta } from 'drizzle-orm/migrator';
-import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { knownServices } from '../../model/services.js';
 import { StoreError } from '../port.js';
@@ -86,8 +86,13 @@ function integrityCheck(db: SqliteDb, path: string): void {
 /** Open read-only for checks; translate SQLite's errors into StoreErrors that name the file. */
 function inspect(path: string, quick: boolean): SchemaState {
   let db: SqliteDb;
+  // A read-only connection to a WAL database leaves -wal and -shm files behind; a read-write
+  // connection that writes nothing removes them when it closes and leaves the file as it was.
+  // Only when a -wal or hot -journal holds content (which a read-write close would checkpoint or
+  // roll back into the file) is the check made read-only.
+  const sidecars = existsSync(`${path}-wal`) || existsSync(`${path}-journal`);
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    db = new Database(path, { readonly: sidecars, fileMustExist: true });
   } catch (e) {
     throw new StoreError(`cannot open ${path}: ${(e as Error).message}`, 'corrupt');
   }
@@ -97,7 +102,13 @@ function inspect(path: string, quick: boolean): SchemaState {
     } catch (e) {
       throw new StoreError(`${path} is not a usable database (${(e as Error).message}); refusing to open it. The file was left untouched.`, 'corrupt');
     }
-    const state = schemaState(db);
+    let state: SchemaState;
+    try {
+      state = schemaState(db);
+    } catch (e) {
+      if (e instanceof StoreError) throw new StoreError(`${path}: ${e.message}`, e.kind);
+      throw new StoreError(`${path} is not a usable database (${(e as Error).message}); refusing to open it. The file was left untouched.`, 'corrupt');
+    }
     if (quick || state.pending > 0) integrityCheck(db, path);
     return state;
   } finally {
@@ -170,16 +181,37 @@ function backupBeforeMigration(db: SqliteDb, path: string): void {
  * table-recreating migrations run inside a transaction where `PRAGMA foreign_keys=OFF` is a
  * no-op, then checked explicitly.
  */
-export function runMigrations(db: SqliteDb): void {
+export function runMigrations(db: SqliteDb, migrationsFolder = sqliteMigrationsFolder()): void {
+  const before = hasTable(db, '__drizzle_migrations') ? (db.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }).n : 0;
   db.pragma('foreign_keys = OFF');
   try {
-    migrate(drizzle(db), { migrationsFolder: sqliteMigrationsFolder() });
+    migrate(drizzle(db), { migrationsFolder });
     const bad = db.pragma('foreign_key_check') as unknown[];
     if (bad.length > 0) throw new StoreError(`migration left ${bad.length} foreign-key violations`, 'corrupt');
   } finally {
     db.pragma('foreign_keys = ON');
   }
+  rebuildFtsAfter(db, migrationsFolder, before);
   seedServices(db);
+}
+
+/**
+ * Migrations that create (or recreate) an FTS5 table over rows that may already exist, and the
+ * tables to rebuild after them: an external-content index starts empty, and a table-recreating
+ * migration leaves the old index pointing at stale rowids. Add an entry with every such migration.
+ */
+export const FTS_REBUILD_AFTER: Record<string, string[]> = {
+  '0001_fts': ['names_fts', 'names_tri', 'posts_fts'],
+};
+
+function rebuildFtsAfter(db: SqliteDb, migrationsFolder: string, appliedBefore: number): void {
+  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: { idx: number; tag: string }[] };
+  const tables = new Set<string>();
+  for (const e of journal.entries) if (e.idx >= appliedBefore) for (const t of FTS_REBUILD_AFTER[e.tag] ?? []) tables.add(t);
+  if (tables.size === 0) return;
+  db.transaction(() => {
+    for (const t of tables) db.prepare(`insert into ${t}(${t}) values('rebuild')`).run();
+  })();
 }
 
 /** The services table holds every service the model knows (INSERT OR IGNORE: user edits survive). */
