@@ -2,12 +2,25 @@
 // the SQLite store applies on its writer thread, so parsing and writing overlap. A batch the store
 // rejects (validation names one bad observation) is retried one observation at a time, so one bad
 // record costs only itself and is reported with its provenance; the good ones are applied.
-import { addApplyResults, emptyApplyResult, type ApplyResult, type Observation } from '../../model/observations.js';
+import { addApplyResults, emptyApplyResult, type AccountSeen, type ApplyResult, type Observation } from '../../model/observations.js';
 import type { Store } from '../../store/port.js';
 import type { ImportProblem } from '../importer.js';
 
+/**
+ * Repeated sightings of one account with the same names (every mention of a popular account)
+ * are folded within a batch to at most two observations, carrying the earliest and the latest
+ * seenAt, so the store's first/last seen come out exactly as if every sighting were applied.
+ */
+interface Sightings {
+  first: AccountSeen;
+  last?: AccountSeen;
+}
+
 export class PipelinedWriter {
   private batch: Observation[] = [];
+  private sightings = new Map<string, Sightings>();
+  /** Account observations folded into an earlier one of the same batch. */
+  folded = 0;
   private inFlight: Promise<void> = Promise.resolve();
   private failure: unknown;
   readonly applied: ApplyResult = emptyApplyResult();
@@ -20,8 +33,30 @@ export class PipelinedWriter {
   ) {}
 
   async add(o: Observation): Promise<void> {
-    this.batch.push(o);
     this.observations++;
+    if (o.type === 'account' && !o.profile && o.seenAt) {
+      const key = `${o.externalId}\u0000${o.names?.map((n) => `${n.kind}:${n.name}`).join('\u0000') ?? ''}`;
+      const s = this.sightings.get(key);
+      if (s) {
+        this.folded++;
+        if (o.seenAt < s.first.seenAt!) {
+          if (!s.last) {
+            s.last = { ...s.first };
+            this.batch.push(s.last);
+          }
+          s.first.seenAt = o.seenAt;
+        } else if (o.seenAt > (s.last ?? s.first).seenAt!) {
+          if (s.last) s.last.seenAt = o.seenAt;
+          else {
+            s.last = { ...o };
+            this.batch.push(s.last);
+          }
+        }
+        return;
+      }
+      this.sightings.set(key, { first: o });
+    }
+    this.batch.push(o);
     if (this.batch.length >= this.batchSize) await this.flush();
   }
 
@@ -32,6 +67,7 @@ export class PipelinedWriter {
     if (this.batch.length === 0) return;
     const b = this.batch;
     this.batch = [];
+    this.sightings = new Map();
     this.inFlight = this.applyBatch(b).catch((e) => {
       this.failure = e;
     });
