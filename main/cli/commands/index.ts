@@ -5,3 +5,4 @@ export type CommandModule = { register(program: Command): void };
 
 export const commandModules: (() => Promise<CommandModule>)[] = [];
 commandModules.push(() => import('./whois.js'));
+commandModules.push(() => import('./topology.js'));

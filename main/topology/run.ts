@@ -1,0 +1,90 @@
+// `skrode topology run`: check the config, start the supervisor, keep heartbeats, and stop
+// gracefully on SIGINT/SIGTERM (a second signal forces the stop).
+
+import { hostname } from 'node:os';
+import { HEARTBEAT_MS } from './status-store.js';
+import { loadTopologyConfig, statusStoreFor, type TopologyOptions } from './status.js';
+import { topologyPlan } from './spec.js';
+import { Supervisor } from './supervisor.js';
+import { threadSpawner } from './threads.js';
+
+export interface RunTopologyOptions extends TopologyOptions {
+  /** The name this supervisor reports under (default: the machine's host name). */
+  host?: string;
+  /** How long a stopping worker may take before it is terminated. */
+  stopTimeoutMs?: number;
+  log?: (line: string) => void;
+  /** Install SIGINT/SIGTERM handlers (the CLI does; the app stops through the returned handle). */
+  handleSignals?: boolean;
+}
+
+export interface RunningTopology {
+  supervisor: Supervisor;
+  stop(options?: { force?: boolean }): Promise<void>;
+  /** Settles when the topology has stopped (by stop(), a signal, or every worker ending). */
+  finished: Promise<{ parked: number }>;
+}
+
+export async function startTopology(options: RunTopologyOptions): Promise<RunningTopology> {
+  const { config, store } = loadTopologyConfig(options);
+  const plan = topologyPlan(config);
+  const host = options.host ?? process.env.SKRODE_HOST ?? hostname();
+  const log = options.log ?? ((l: string) => process.stderr.write(l + '\n'));
+  const stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
+  const status = await statusStoreFor(config, store);
+  await status.clearHost(host).catch(() => {});
+  const supervisor = new Supervisor({
+    host,
+    workers: plan.workers.map((w) => ({ name: w.def.name, replicas: w.replicas })),
+    spawn: threadSpawner({ reload: config.reload, ...(options.db ? { db: store.kind === 'sqlite' ? store.path : options.db } : {}), host, graceMs: Math.max(100, stopTimeoutMs - 1000) }),
+    stopTimeoutMs,
+    log,
+  });
+  let writing = Promise.resolve();
+  const beat = () => {
+    writing = writing.then(() => status.write(supervisor.status())).catch(() => {});
+    return writing;
+  };
+  const timer = setInterval(beat, HEARTBEAT_MS);
+
+  let stopping: Promise<void> | undefined;
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      log(`[${host}] ${sig}: stopping; the items in hand are finished or returned (${sig} again to force)`);
+      void stop();
+    } else {
+      log(`[${host}] ${sig} again: forcing the stop; items in hand return to their queues when their leases lapse`);
+      void supervisor.stop({ force: true });
+    }
+  };
+  if (options.handleSignals) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+  const stop = (o: { force?: boolean } = {}) => {
+    if (o.force) return supervisor.stop({ force: true });
+    return (stopping ??= supervisor.stop());
+  };
+
+  const finished = new Promise<{ parked: number }>((resolve) => {
+    const check = async () => {
+      if (!supervisor.idle) return;
+      supervisor.off('change', check);
+      clearInterval(timer);
+      await beat();
+      await status.close().catch(() => {});
+      if (options.handleSignals) {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+      resolve({ parked: supervisor.status().filter((s) => s.state === 'parked').length });
+    };
+    supervisor.on('change', () => void check());
+  });
+  log(`[${host}] starting ${plan.workers.map((w) => `${w.def.name}${w.replicas > 1 ? ` x${w.replicas}` : ''} (${w.def.kind})`).join(', ')}`);
+  supervisor.start();
+  void beat();
+  return { supervisor, stop, finished };
+}

@@ -1,0 +1,85 @@
+// Where supervisors keep their workers' heartbeats, for `skrode topology status` and the app:
+// the worker_status table of the SQLite store (single user), or a Redis hash (multi-host, the
+// Redis the topology's queues use). Each supervisor rewrites its own host's rows every second;
+// a row not refreshed for STALE_MS belongs to a supervisor that is gone or hung.
+
+import type { WorkerStatusDto } from '../../shared/topology.js';
+import type { RedisDescriptor } from '../config/index.js';
+
+export const HEARTBEAT_MS = 1000;
+export const STALE_MS = 10_000;
+
+export interface StatusStore {
+  /** Replace this host's rows (a supervisor starting fresh). */
+  clearHost(host: string): Promise<void>;
+  write(rows: readonly WorkerStatusDto[]): Promise<void>;
+  read(): Promise<WorkerStatusDto[]>;
+  close(): Promise<void>;
+}
+
+function markStale(rows: WorkerStatusDto[], now = Date.now()): WorkerStatusDto[] {
+  for (const r of rows) r.stale = r.state !== 'stopped' && r.state !== 'parked' && now - Date.parse(r.updatedAt) > STALE_MS;
+  return rows.sort((a, b) => a.host.localeCompare(b.host) || a.worker.localeCompare(b.worker) || a.replica - b.replica);
+}
+
+export async function sqliteStatusStore(path: string): Promise<StatusStore> {
+  const { openSqlite } = await import('../store/sqlite/open.js');
+  const db = openSqlite(path);
+  const upsert = db.prepare(
+    `insert into worker_status (host, worker, replica, state, restarts, done, failed, last_error, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     on conflict (host, worker, replica) do update set state = excluded.state, restarts = excluded.restarts, done = excluded.done,
+       failed = excluded.failed, last_error = excluded.last_error, updated_at = excluded.updated_at`,
+  );
+  return {
+    async clearHost(host) {
+      db.prepare('delete from worker_status where host = ?').run(host);
+    },
+    async write(rows) {
+      db.transaction(() => {
+        for (const r of rows) upsert.run(r.host, r.worker, r.replica, r.state, r.restarts, r.done, r.failed, r.lastError, Date.parse(r.updatedAt));
+      }).immediate();
+    },
+    async read() {
+      const rows = db.prepare('select host, worker, replica, state, restarts, done, failed, last_error as lastError, updated_at as updatedAt from worker_status').all() as (Omit<WorkerStatusDto, 'updatedAt' | 'stale'> & { updatedAt: number })[];
+      return markStale(rows.map((r) => ({ ...r, updatedAt: new Date(r.updatedAt).toISOString(), stale: false })));
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
+
+export async function redisStatusStore(d: RedisDescriptor): Promise<StatusStore> {
+  const { Redis } = await import('ioredis');
+  const { redisOptions } = await import('../config/index.js');
+  const redis = new Redis({ ...redisOptions(d), maxRetriesPerRequest: 3, retryStrategy: (n: number) => Math.min(200 * n, 2000) });
+  redis.on('error', () => {}); // reconnects; calls report their own failures
+  const key = `${d.prefix ?? 'skrode'}:topology:workers`;
+  const field = (r: { host: string; worker: string; replica: number }) => `${r.host}\u0000${r.worker}\u0000${r.replica}`;
+  return {
+    async clearHost(host) {
+      const all = await redis.hkeys(key);
+      const mine = all.filter((f) => f.startsWith(`${host}\u0000`));
+      if (mine.length) await redis.hdel(key, ...mine);
+    },
+    async write(rows) {
+      if (rows.length === 0) return;
+      await redis.hset(key, Object.fromEntries(rows.map((r) => [field(r), JSON.stringify(r)])));
+    },
+    async read() {
+      const all = await redis.hvals(key);
+      const rows: WorkerStatusDto[] = [];
+      for (const v of all) {
+        try {
+          rows.push(JSON.parse(v) as WorkerStatusDto);
+        } catch {
+          // a foreign or damaged entry: not ours to show
+        }
+      }
+      return markStale(rows);
+    },
+    async close() {
+      redis.disconnect();
+    },
+  };
+}
