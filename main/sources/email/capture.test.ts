@@ -112,7 +112,7 @@ describe('email capture from a Takeout mbox', async () => {
   it('reports an invalid date (falling back to the envelope) and survives an unknown charset', () => {
     const p = posts(obs).find((x) => x.externalId === 'email+msg:bad-date@example.org')!;
     expect(problems).toContainEqual(expect.objectContaining({ file: takeout, reason: expect.stringMatching(/invalid Date header "the day after tomorrow"/) }));
-    expect(problems.find((x) => /invalid Date/.test(x.reason))!.record).toBe('message 5');
+    expect(problems.find((x) => /invalid Date/.test(x.reason))!.record).toBe('message 5 <bad-date@example.org>');
     expect(p.when).toBe('2026-01-07T10:00:00.000Z');
     expect(p.text).toContain('Odd charset');
     expect(p.text).toContain('body in an unknown charset');

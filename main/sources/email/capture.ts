@@ -39,6 +39,8 @@ export interface CaptureResult {
   /** Set when the message was skipped whole, with the reason. */
   skipped?: string;
   post?: string;
+  /** The record with its Message-ID, for problems. */
+  record: string;
 }
 
 export interface Suggestion {
@@ -49,7 +51,10 @@ export interface Suggestion {
 
 const URL_RE = /\bhttps?:\/\/[^\s<>"'`)\]}]+/gi;
 const HREF_RE = /\bhref\s*=\s*["']?(https?:\/\/[^"'\s>]+)/gi;
-const MAX_TEXT = 512 * 1024;
+// Characters; at most 3 UTF-8 bytes each, under the store's 1 MB text limit.
+const MAX_TEXT = 300 * 1024;
+const MAX_RECIPIENTS = 5000;
+const MAX_ATTACHMENTS = 200;
 const MAX_LINKS = 100;
 const ADDRESS_OK = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+$/;
 
@@ -272,7 +277,7 @@ export class EmailCapture {
     const { id: listId, name: listName } = parseListId(rawHeader(mail, 'list-id'));
     if (listId && policy.ignoreLists.some((r) => r.test(listId))) {
       this.counts.skipped++;
-      return { observations: [], problems, skipped: `list ${listId} is ignored by the email policy` };
+      return { observations: [], problems, record, skipped: `list ${listId} is ignored by the email policy` };
     }
 
     const labels = (headerText(mail, 'x-gmail-labels') ?? '')
@@ -377,12 +382,12 @@ export class EmailCapture {
     }
     if (senderIgnored && !poster) {
       this.counts.skipped++;
-      return { observations: [], problems, skipped: 'sender is ignored by the email policy (noreply, mailer-daemon ...)' };
+      return { observations: [], problems, record, skipped: 'sender is ignored by the email policy (noreply, mailer-daemon ...)' };
     }
     if (!poster) {
       this.counts.skipped++;
       problems.push('no sender address (From, Sender, Reply-To): message skipped');
-      return { observations: [], problems, skipped: 'no sender' };
+      return { observations: [], problems, record, skipped: 'no sender' };
     }
 
     // Date: mailparser silently uses "now" for an invalid Date header, so we read it ourselves.
@@ -413,7 +418,7 @@ export class EmailCapture {
       if (!(RECIPIENT_HEADERS as readonly string[]).includes(c.header)) continue;
       const rel = c.header === 'cc' || c.header === 'resent-cc' ? 'cc' : c.header === 'bcc' ? 'bcc' : 'to';
       const key = `${rel}|${c.id}`;
-      if (seenTargets.has(key)) continue;
+      if (seenTargets.has(key) || distribution.length >= MAX_RECIPIENTS) continue;
       seenTargets.add(key);
       distribution.push({ rel, target: c.id });
     }
@@ -459,7 +464,7 @@ export class EmailCapture {
         ...(labels.length ? { labels } : {}),
         ...(listId ? { listId } : {}),
         ...(meta.folder ? { folder: meta.folder } : {}),
-        ...(mail.attachments?.length ? { attachments: mail.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size })) } : {}),
+        ...(mail.attachments?.length ? { attachments: mail.attachments.slice(0, MAX_ATTACHMENTS).map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size })) } : {}),
         ...(meta.truncatedSize !== undefined ? { truncated: true, size: meta.truncatedSize } : {}),
       },
       provenance: prov,
@@ -483,7 +488,7 @@ export class EmailCapture {
     }
 
     this.counts.messages++;
-    return { observations: obs, problems, post: postId };
+    return { observations: obs, problems, record, post: postId };
   }
 }
 

@@ -2,6 +2,7 @@
 // hand the observations to a sink, and turn anything that goes wrong into a problem naming the
 // file and message, so one bad message never stops the rest.
 import type { Observation } from '../../model/observations.js';
+import { validateObservation } from '../../model/validate.js';
 import type { ImportProblem } from '../importer.js';
 import { EmailCapture, parseMessage } from './capture.js';
 
@@ -41,8 +42,18 @@ export async function processMessage(capture: EmailCapture, file: string, m: Mes
     sink.problem({ file, record: m.record, reason: `could not read message: ${(e as Error).message}` });
     return undefined;
   }
-  for (const p of r.problems) sink.problem({ file, record: m.record, reason: p });
-  for (const o of r.observations) await sink.emit(o);
+  for (const p of r.problems) sink.problem({ file, record: r.record, reason: p });
+  // One bad observation would reject its whole batch in the store: check each here, drop and
+  // report only the bad one.
+  for (const o of r.observations) {
+    try {
+      validateObservation(o);
+    } catch (e) {
+      sink.problem({ file, record: r.record, reason: `dropped a ${o.type} observation: ${(e as Error).message}` });
+      continue;
+    }
+    await sink.emit(o);
+  }
   return r.post;
 }
 
