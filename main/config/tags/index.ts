@@ -6,3 +6,4 @@ export * from './sql.js';
 export * from './redis.js';
 export * from './queue.js';
 export * from './twitter.js';
+import './sources.js';
