@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { HEARTBEAT_MS } from './status-store.js';
 import { loadTopologyConfig, statusStoreFor, type TopologyOptions } from './status.js';
 import { topologyPlan } from './spec.js';
-import { Supervisor } from './supervisor.js';
+import { Supervisor, type SupervisorOptions } from './supervisor.js';
 import { threadSpawner } from './threads.js';
 
 export interface RunTopologyOptions extends TopologyOptions {
@@ -16,6 +16,8 @@ export interface RunTopologyOptions extends TopologyOptions {
   log?: (line: string) => void;
   /** Install SIGINT/SIGTERM handlers (the CLI does; the app stops through the returned handle). */
   handleSignals?: boolean;
+  /** Restart policy (tests shorten it). */
+  restart?: Pick<SupervisorOptions, 'backoffBaseMs' | 'backoffMaxMs' | 'crashLoop'>;
 }
 
 export interface RunningTopology {
@@ -39,6 +41,7 @@ export async function startTopology(options: RunTopologyOptions): Promise<Runnin
     spawn: threadSpawner({ reload: config.reload, ...(options.db ? { db: store.kind === 'sqlite' ? store.path : options.db } : {}), host, graceMs: Math.max(100, stopTimeoutMs - 1000) }),
     stopTimeoutMs,
     log,
+    ...options.restart,
   });
   let writing = Promise.resolve();
   const beat = () => {

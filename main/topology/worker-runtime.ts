@@ -72,7 +72,9 @@ export async function runWorker(boot: WorkerBoot, io: RuntimeIo): Promise<void> 
   io.send({ type: 'ready' });
 
   try {
-    if (def.kind === 'map') {
+    if (io.stop.aborted) {
+      // Stopped while starting up: run nothing.
+    } else if (def.kind === 'map') {
       const source = await queueFor(section.get('source') as QueueDescriptor);
       const target = fn as unknown as MapTarget;
       const consumer = source.consume(async (item, job) => void (await target(item, args, { ...ctx, job })), {
