@@ -6,3 +6,6 @@ export type CommandModule = { register(program: Command): void };
 export const commandModules: (() => Promise<CommandModule>)[] = [];
 commandModules.push(() => import('./whois.js'));
 commandModules.push(() => import('./topology.js'));
+commandModules.push(() => import('./import.js'));
+commandModules.push(() => import('./identity.js'));
+commandModules.push(() => import('./demo.js'));

@@ -1,0 +1,22 @@
+// `skrode import PATH... [--as NAME]`: recognise what each path is (by content) and import it.
+import type { Command } from 'commander';
+import { withStore } from '../open-store.js';
+
+export function register(program: Command): void {
+  program
+    .command('import')
+    .description('import files: observations (.jsonl), and every format a source registers (see --list)')
+    .argument('[paths...]', 'files or folders to import')
+    .option('--as <importer>', 'use this importer instead of detecting one')
+    .option('--list', 'list the importers and exit')
+    .option('--quiet', 'no progress bar')
+    .action(async (paths: string[], opts: { as?: string; list?: boolean; quiet?: boolean }) => {
+      const { runImport, listImporters } = await import('../import-run.js');
+      if (opts.list) {
+        process.stdout.write(await listImporters());
+        return;
+      }
+      if (paths.length === 0) throw new Error('import: give at least one path (or --list)');
+      process.exitCode = await withStore(program, (store) => runImport(store, paths, opts));
+    });
+}
