@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { commandModules } from './commands/index.js';
 import { StoreError } from '../store/port.js';
 
+const USER_ERRORS = new Set(['ConfigError', 'ValidationError', 'ExternalIdError']);
+
 export async function runCli(argv: string[]): Promise<number> {
   const program = new Command();
   program
@@ -17,10 +19,11 @@ export async function runCli(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
-    if (e instanceof StoreError || (e instanceof Error && e.name === 'ConfigError')) {
-      process.stderr.write(`skrode: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
+    // Errors the user can act on (a bad file, config or argument) print as one line; anything
+    // else too, with its stack when SKRODE_DEBUG is set.
+    const err = e instanceof Error ? e : new Error(String(e));
+    process.stderr.write(`skrode: ${err.message}\n`);
+    if (process.env.SKRODE_DEBUG && err.stack) process.stderr.write(`${err.stack}\n`);
+    return e instanceof StoreError || USER_ERRORS.has(err.name) ? 2 : 1;
   }
 }
