@@ -189,6 +189,7 @@ describe('sections and typed helpers', () => {
     expect(c.string('name')).toBe('x');
     expect(c.number('port')).toBe(80);
     expect(c.boolean('flag')).toBe(true);
+    expect(loadYaml(tmp, 'a: yes\nb: Off\n').boolean('b')).toBe(false);
     expect(c.number('nope', 5)).toBe(5);
     const nested = c.get('nested');
     expect(nested).toBeInstanceOf(ConfigSection);

@@ -141,3 +141,23 @@ describe('files', () => {
     expect(configError(() => loadConfig({ config: bad, env: {} })).reason).toBe('the config file is not UTF-8 text');
   });
 });
+
+describe('hostile files', () => {
+  it('refuses absurd nesting before the parser recurses into it', () => {
+    expect(fails('a: ' + '['.repeat(50_000) + ']'.repeat(50_000) + '\n').message).toMatch(/config\.yml:1:\d+: nested more than 64 levels deep/);
+    expect(fails('a:\n' + '[\n'.repeat(10_000)).reason).toBe('nested more than 64 levels deep');
+    const block = Array.from({ length: 200 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' 1\n';
+    expect(fails(block).reason).toBe('nested more than 64 levels deep');
+    // Brackets inside strings and comments do not count.
+    expect(loadYaml(tmp, `a: "${'['.repeat(500)}"\nb: 1 # ${'{'.repeat(500)}\n`).string('b')).toBe('1');
+  });
+
+  it('keeps a billion-laughs file small: aliases share, nothing is copied', () => {
+    const lines = ['l0: &l0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 40; i++) lines.push(`l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`);
+    const c = loadYaml(tmp, lines.join('\n') + '\n');
+    const top = c.resolve('l39') as unknown[];
+    expect(top).toHaveLength(10);
+    expect(top[0]).toBe(top[9]);
+  });
+});

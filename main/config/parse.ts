@@ -21,6 +21,7 @@ export function parseConfigText(text: string, source: ConfigSource): ParsedConfi
     const { line, col } = lines.linePos(offset);
     return { file: source.file, line, col };
   };
+  checkNesting(text, source.file);
   const doc = parseDocument(text, { lineCounter: lines, merge: true, uniqueKeys: true, prettyErrors: false });
 
   const syntax = doc.errors[0];
@@ -40,6 +41,47 @@ export function parseConfigText(text: string, source: ConfigSource): ParsedConfi
   }
   const root = walker.convert(doc.contents, [], at(doc.contents.range?.[0])) as Record<string, unknown>;
   return { root, lazies: walker.lazies };
+}
+
+/** Deeper than any hand-written config; a hostile file this deep would overflow the parser's stack. */
+export const MAX_NESTING = 64;
+
+/**
+ * Refuse absurdly deep nesting before the YAML parser recurses into it (the yaml package turns a
+ * stack overflow into an error, but repeated overflows can take the whole process down). A rough
+ * scan: flow brackets outside quotes and comments, plus block indentation levels.
+ */
+function checkNesting(text: string, file: string): void {
+  const indents: number[] = [];
+  // Flow collections may span lines, so their depth carries over.
+  let flow = 0;
+  const lines = text.split('\n');
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!;
+    const indent = /^[ \t]*(?:- +)*/.exec(line)![0].length;
+    const content = line.slice(indent);
+    if (content !== '' && !content.startsWith('#')) {
+      while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+      indents.push(indent);
+    }
+    const dashes = (line.slice(0, indent).match(/-/g) ?? []).length;
+    const block = indents.length + dashes;
+    if (block > MAX_NESTING) throw new ConfigError({ file, line: n + 1, col: indent + 1 }, `nested more than ${MAX_NESTING} levels deep`);
+    let quote = '';
+    for (let i = indent; i < line.length; i++) {
+      const ch = line[i]!;
+      if (quote) {
+        if (ch === quote) quote = '';
+        else if (ch === '\\' && quote === '"') i++;
+        continue;
+      }
+      if (ch === '#' && (i === 0 || /\s/.test(line[i - 1]!))) break;
+      if (ch === '"' || ch === "'") quote = ch;
+      else if (ch === '[' || ch === '{') {
+        if (block + ++flow > MAX_NESTING) throw new ConfigError({ file, line: n + 1, col: i + 1 }, `nested more than ${MAX_NESTING} levels deep`);
+      } else if (ch === ']' || ch === '}') flow = Math.max(0, flow - 1);
+    }
+  }
 }
 
 function firstLine(message: string): string {

@@ -89,6 +89,10 @@ export class ConfigSection {
     const v = this.get(key);
     if (v === undefined || v === null) return this.#missing(key, fallback);
     if (typeof v === 'boolean') return v;
+    // The original's PyYAML (YAML 1.1) configs may say yes/no/on/off.
+    const word = typeof v === 'string' ? v.trim().toLowerCase() : '';
+    if (['yes', 'on'].includes(word)) return true;
+    if (['no', 'off'].includes(word)) return false;
     throw this.error(key, 'expected true or false');
   }
 
