@@ -43,22 +43,30 @@ export interface Owner {
   human: string | null;
 }
 
-export interface CandidateSet {
-  rows: NameRow[];
-  /** More than `cap` names match: `rows` is empty, ask for the most recent ones instead. */
-  capped: boolean;
-}
-
 export interface LookupBackend {
-  /** Every name matching the predicate, or `capped` when more than `cap` do. */
-  candidates(pred: Predicate, filter: Filter, cap: number): Promise<CandidateSet>;
+  /** About how many names there are (sizes the candidate cap); cheap. */
+  size(): Promise<number>;
   /**
-   * The most recently seen names matching the predicate, newest first, at most `max`; looks at
-   * no more than the `budget` most recently seen names in all (bounded work for dense patterns).
+   * How many names match the predicate through its own index, counting no further than
+   * `cap + 1`; null when no index can answer it (a substring shorter than three letters).
+   */
+  count(pred: Predicate, cap: number): Promise<number | null>;
+  /** The `max` most recently seen names matching the predicate, through its own index. */
+  newest(pred: Predicate, filter: Filter, max: number): Promise<NameRow[]>;
+  /**
+   * The most recently seen names matching the predicate, newest first, at most `max`, through
+   * the last_seen index, looking at no more than the `budget` most recently seen names in all
+   * (bounded work for patterns that match too many names to sort).
    */
   recent(pred: Predicate, filter: Filter, max: number, budget: number): Promise<NameRow[]>;
-  /** Up to `cap` names matching the predicate in whatever order is cheapest. */
-  some(pred: Predicate, filter: Filter, cap: number): Promise<NameRow[]>;
+  /** Up to `max` names matching the predicate in whatever order is cheapest. */
+  some(pred: Predicate, filter: Filter, max: number): Promise<NameRow[]>;
+  /**
+   * Names containing `piece` that are within `edits` typos of `key` (the fuzzy fallback): looks
+   * at no more than `scan` names containing the piece, returns at most `max`. The backend may
+   * return extra rows (the matcher checks every one) but should filter where it can.
+   */
+  fuzzy(piece: string, key: string, edits: number, filter: Filter, max: number, scan: number): Promise<NameRow[]>;
   /** Persona and owning human of each account. */
   owners(accounts: readonly number[]): Promise<Map<number, Owner>>;
 }

@@ -13,7 +13,7 @@
 import type { LookupHit, MatchTier, PersonDto } from '../../shared/people.js';
 import type { Filter, LookupBackend, NameRow, Owner, Predicate } from './backend.js';
 import { classify, classifyFuzzy, tierRank, type Match } from './match.js';
-import { chars, fuzzyPieces, parseQuery, words, type LookupQuery } from './query.js';
+import { chars, fuzzyPieces, maxEdits, parseQuery, words, type LookupQuery } from './query.js';
 
 export interface LookupOptions {
   /** How many people to return (the original's `-l`, default 3). */
@@ -28,6 +28,8 @@ export interface LookupOptions {
 
 export const DEFAULT_LIMIT = 3;
 export const MAX_LIMIT = 1000;
+/** Most names containing a piece of the pattern the fuzzy fallback checks, per piece. */
+const FUZZY_SCAN = 3000;
 
 export interface RankedPerson {
   /** A human id when the matched persona has an owner, else the persona id. */
@@ -46,7 +48,6 @@ export interface PersonSource {
 interface Step {
   tier: MatchTier;
   pred: Predicate;
-  fuzzy?: boolean;
   /** After this step every name of `tier` or better is known (unless the step was capped). */
   checkpoint: boolean;
 }
@@ -74,9 +75,6 @@ function planSteps(q: LookupQuery): Step[] {
   return steps;
 }
 
-function fuzzySteps(q: LookupQuery): Step[] {
-  return fuzzyPieces(q.key).map((piece) => ({ tier: 'fuzzy' as const, pred: { type: 'contains' as const, value: piece }, fuzzy: true, checkpoint: false }));
-}
 
 function compareFound(a: Found, b: Found): number {
   return (
@@ -112,6 +110,8 @@ class Run {
     readonly backend: LookupBackend,
     readonly q: LookupQuery,
     readonly limit: number,
+    /** Names fetched per step: the most recent ones, with room for several names per person. */
+    readonly max: number,
     readonly cap: number,
     readonly budget: number,
   ) {
@@ -120,21 +120,47 @@ class Run {
   }
 
   async fetch(step: Step): Promise<void> {
-    const { backend, filter, cap } = this;
-    const set = await backend.candidates(step.pred, filter, cap);
-    let rows = set.rows;
-    if (set.capped) {
-      const max = 20 * this.limit + 50;
+    const { backend, filter, cap, max } = this;
+    const n = await backend.count(step.pred, cap);
+    let rows: NameRow[];
+    if (n !== null && n <= cap) {
+      rows = n === 0 ? [] : await backend.newest(step.pred, filter, max);
+    } else {
       rows = await backend.recent(step.pred, filter, max, this.budget);
       // Fewer than asked: the budget ran out before enough recent matches were seen (their
       // names are old). Add some matches in index order so the step is not left empty.
-      if (rows.length < max) rows = rows.concat(await backend.some(step.pred, filter, cap));
+      if (rows.length < max) rows = rows.concat(await backend.some(step.pred, filter, max));
     }
     for (const row of rows) {
       if (this.found.has(row.id)) continue;
-      const match = step.fuzzy ? classifyFuzzy(row, this.q) : classify(row, this.q);
+      const match = classify(row, this.q);
       if (!match) continue;
       this.found.set(row.id, { row, match, lenDiff: Math.abs(chars(row.fold).length - this.keyLength) });
+    }
+  }
+
+  /**
+   * The typo-tolerant fallback. With e typos, one of e+1 pieces of the pattern is intact, so
+   * the names containing some piece are the candidates; rarest pieces first, each looked at
+   * only so far, and filtered by edit distance where the names are.
+   */
+  async fuzzy(): Promise<void> {
+    const edits = maxEdits(this.keyLength);
+    if (edits === 0) return;
+    const pieces: { piece: string; n: number }[] = [];
+    for (const piece of fuzzyPieces(this.q.key)) {
+      const n = await this.backend.count({ type: 'contains', value: piece }, this.cap);
+      if (n !== null && n > 0) pieces.push({ piece, n });
+    }
+    pieces.sort((a, b) => a.n - b.n);
+    for (const { piece } of pieces) {
+      const rows = await this.backend.fuzzy(piece, this.q.key, edits, this.filter, this.max, FUZZY_SCAN);
+      for (const row of rows) {
+        if (this.found.has(row.id)) continue;
+        const match = classifyFuzzy(row, this.q);
+        if (match) this.found.set(row.id, { row, match, lenDiff: Math.abs(chars(row.fold).length - this.keyLength) });
+      }
+      if (this.found.size >= this.max) return;
     }
   }
 
@@ -179,11 +205,14 @@ export async function rankPeople(backend: LookupBackend, pattern: string, option
   const q = parseQuery(pattern, { exact: options.exact === true });
   if (!q) return [];
   const limit = clampLimit(options.limit);
-  // The cap balances two costs: ranking every candidate (grows with the cap) and the recency scan
-  // of a capped step (grows with names/cap); more people wanted means a larger cap pays off.
-  const cap = options.cap ?? Math.round(1500 * Math.sqrt(Math.max(1, limit / DEFAULT_LIMIT)));
-  const budget = options.budget ?? 20_000;
-  const run = new Run(backend, q, limit, cap, budget);
+  const max = Math.max(20, 4 * limit);
+  // The cap balances two costs: sorting every match by recency (grows with the cap) and the
+  // recency scan of a capped step (grows with names/cap, since at least cap/names of the names
+  // it walks match): they meet at sqrt(max * names). The budget bounds the scan when the
+  // matches are all old.
+  const cap = options.cap ?? Math.max(200, Math.round(Math.sqrt(max * (await backend.size()))));
+  const budget = options.budget ?? 3 * cap;
+  const run = new Run(backend, q, limit, max, cap, budget);
   for (const step of planSteps(q)) {
     await run.fetch(step);
     if (step.checkpoint) {
@@ -193,7 +222,7 @@ export async function rankPeople(backend: LookupBackend, pattern: string, option
   }
   const people = await run.people('substring');
   if (people.length > 0 || q.exact) return people;
-  for (const step of fuzzySteps(q)) await run.fetch(step);
+  await run.fuzzy();
   return run.people('fuzzy');
 }
 

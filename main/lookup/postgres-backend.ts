@@ -3,7 +3,7 @@
 // prefixes, pg_trgm (GIN) for substrings, and the last_seen index for "the most recent matches".
 // Every user string is a bound parameter; tsquery text is built from quoted lexemes only.
 import type pg from 'pg';
-import type { CandidateSet, Filter, LookupBackend, NameRow, Owner, Predicate } from './backend.js';
+import type { Filter, LookupBackend, NameRow, Owner, Predicate } from './backend.js';
 import { chars, likeEscape, tsWordPrefix } from './query.js';
 
 const COLS = `n.id::float8 AS id, n.account::float8 AS account, n.name AS name, n.kind AS kind, n.fold AS fold,
@@ -69,17 +69,29 @@ export class PostgresLookupBackend implements LookupBackend {
     return r.rows;
   }
 
-  async candidates(pred: Predicate, filter: Filter, cap: number): Promise<CandidateSet> {
-    const handles = filter.handlesOnly ? HANDLES : '';
-    const probe = new Params();
-    const where = indexedPredicate(pred, probe);
-    if (where === null) return { rows: [], capped: true };
-    const limit = probe.add(cap + 1);
-    const count = await this.pool.query<{ c: number }>(`SELECT count(*)::int AS c FROM (SELECT 1 FROM names n WHERE ${where} LIMIT ${limit}) s`, probe.values);
-    if (count.rows[0]!.c > cap) return { rows: [], capped: true };
+  private sizeCache: { at: number; n: number } | null = null;
+
+  async size(): Promise<number> {
+    if (!this.sizeCache || Date.now() - this.sizeCache.at > 60_000) {
+      // The planner's estimate: free, and good enough to size a cap.
+      const r = await this.pool.query<{ n: number }>("SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class WHERE oid = to_regclass('names')");
+      this.sizeCache = { at: Date.now(), n: r.rows[0]?.n ?? 0 };
+    }
+    return this.sizeCache.n;
+  }
+
+  async count(pred: Predicate, cap: number): Promise<number | null> {
     const p = new Params();
-    const w = indexedPredicate(pred, p)!;
-    return { rows: await this.rows(`SELECT ${COLS} FROM names n WHERE ${w}${handles}`, p.values), capped: false };
+    const where = indexedPredicate(pred, p);
+    if (where === null) return null;
+    const r = await this.pool.query<{ c: number }>(`SELECT count(*)::int AS c FROM (SELECT 1 FROM names n WHERE ${where} LIMIT ${p.add(cap + 1)}) s`, p.values);
+    return r.rows[0]!.c;
+  }
+
+  async newest(pred: Predicate, filter: Filter, max: number): Promise<NameRow[]> {
+    const p = new Params();
+    const where = indexedPredicate(pred, p) ?? rowPredicate(pred, p);
+    return this.rows(`SELECT ${COLS} FROM names n WHERE ${where}${filter.handlesOnly ? HANDLES : ''} ORDER BY n.last_seen DESC NULLS LAST LIMIT ${p.add(max)}`, p.values);
   }
 
   async recent(pred: Predicate, filter: Filter, max: number, budget: number): Promise<NameRow[]> {
@@ -96,10 +108,24 @@ export class PostgresLookupBackend implements LookupBackend {
     );
   }
 
-  async some(pred: Predicate, filter: Filter, cap: number): Promise<NameRow[]> {
+  async some(pred: Predicate, filter: Filter, max: number): Promise<NameRow[]> {
     const p = new Params();
     const where = indexedPredicate(pred, p) ?? rowPredicate(pred, p);
-    return this.rows(`SELECT ${COLS} FROM names n WHERE ${where}${filter.handlesOnly ? HANDLES : ''} LIMIT ${p.add(cap)}`, p.values);
+    return this.rows(`SELECT ${COLS} FROM names n WHERE ${where}${filter.handlesOnly ? HANDLES : ''} LIMIT ${p.add(max)}`, p.values);
+  }
+
+  async fuzzy(piece: string, key: string, _edits: number, filter: Filter, max: number, scan: number): Promise<NameRow[]> {
+    // Postgres has no edit distance without an extension: take the piece's candidates closest
+    // to the pattern by pg_trgm word similarity; the matcher then checks the distance.
+    const p = new Params();
+    const like = p.add(`%${likeEscape(piece)}%`);
+    const s = p.add(scan);
+    const k = p.add(key);
+    return this.rows(
+      `SELECT ${COLS} FROM (SELECT * FROM names WHERE fold LIKE ${like} ESCAPE '\\' LIMIT ${s}) n
+        WHERE true${filter.handlesOnly ? HANDLES : ''} ORDER BY word_similarity(${k}, n.fold) DESC LIMIT ${p.add(max)}`,
+      p.values,
+    );
   }
 
   async owners(accounts: readonly number[]): Promise<Map<number, Owner>> {

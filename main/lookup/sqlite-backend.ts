@@ -4,7 +4,8 @@
 // Every user string reaches SQLite as a bound parameter; FTS5 strings are built from quoted
 // tokens only (./query.ts), so no operator, wildcard or column filter from the user survives.
 import type Database from 'better-sqlite3';
-import type { CandidateSet, Filter, LookupBackend, NameRow, Owner, Predicate } from './backend.js';
+import type { Filter, LookupBackend, NameRow, Owner, Predicate } from './backend.js';
+import { substringDistance } from './match.js';
 import { ftsTrigramAnd, ftsWordPrefix, prefixUpperBound } from './query.js';
 
 type Db = Database.Database;
@@ -71,7 +72,12 @@ interface AccountNameRow extends Omit<NameRow, 'id' | 'name' | 'kind' | 'fold'> 
 export class SqliteLookupBackend implements LookupBackend {
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    // The fuzzy fallback's filter runs inside SQLite, so only near matches reach JavaScript.
+    db.function('skrode_within_edits', { deterministic: true }, (fold: unknown, key: unknown, edits: unknown) =>
+      typeof fold === 'string' && typeof key === 'string' && typeof edits === 'number' && substringDistance(key, fold, edits) <= edits ? 1 : 0,
+    );
+  }
 
   private stmt(sql: string): Database.Statement {
     let s = this.statements.get(sql);
@@ -109,28 +115,39 @@ export class SqliteLookupBackend implements LookupBackend {
     return out;
   }
 
-  async candidates(pred: Predicate, filter: Filter, cap: number): Promise<CandidateSet> {
-    if (pred.type === 'account-prefix') {
-      const rows = this.accountNames(pred, filter, cap + 1);
-      return rows.length > cap ? { rows: [], capped: true } : { rows, capped: false };
+  private sizeCache: { at: number; n: number } | null = null;
+
+  async size(): Promise<number> {
+    // max(id) is one index probe; it over-counts after deletions, which only loosens the cap.
+    if (!this.sizeCache || Date.now() - this.sizeCache.at > 60_000) {
+      const r = this.stmt('SELECT coalesce(max(id), 0) AS n FROM names').get() as { n: number };
+      this.sizeCache = { at: Date.now(), n: r.n };
     }
-    const handles = filter.handlesOnly ? HANDLES : '';
+    return this.sizeCache.n;
+  }
+
+  async count(pred: Predicate, cap: number): Promise<number | null> {
+    if (pred.type === 'account-prefix') return this.accountNames(pred, { handlesOnly: false }, cap + 1).length;
     if (pred.type === 'equals' || pred.type === 'prefix') {
+      // On the fold index alone (no table reads).
       const p = rowPredicate(pred);
-      // Count on the fold index alone (no table reads) before fetching anything.
-      const probe = this.stmt(`SELECT count(*) AS c FROM (SELECT 1 FROM names n WHERE ${p.where} LIMIT ?)`).get(...p.params, cap + 1) as { c: number };
-      if (probe.c > cap) return { rows: [], capped: true };
-      return { rows: this.all(`SELECT ${COLS} FROM names n WHERE ${p.where}${handles}`, p.params), capped: false };
+      return (this.stmt(`SELECT count(*) AS c FROM (SELECT 1 FROM names n WHERE ${p.where} LIMIT ?)`).get(...p.params, cap + 1) as { c: number }).c;
     }
     const fts = ftsQuery(pred);
-    // Fewer than three letters: no trigram to search by; the recency scan handles it.
-    if (!fts) return { rows: [], capped: true };
-    const probe = this.stmt(`SELECT count(*) AS c FROM (SELECT 1 FROM ${fts.table} WHERE ${fts.table} MATCH ? LIMIT ?)`).get(fts.match, cap + 1) as { c: number };
-    if (probe.c > cap) return { rows: [], capped: true };
-    return {
-      rows: this.all(`SELECT ${COLS} FROM ${fts.table} f CROSS JOIN names n ON n.id = f.rowid WHERE ${fts.table} MATCH ?${handles}`, [fts.match]),
-      capped: false,
-    };
+    if (!fts) return null; // fewer than three letters: no trigram to search by
+    return (this.stmt(`SELECT count(*) AS c FROM (SELECT 1 FROM ${fts.table} WHERE ${fts.table} MATCH ? LIMIT ?)`).get(fts.match, cap + 1) as { c: number }).c;
+  }
+
+  async newest(pred: Predicate, filter: Filter, max: number): Promise<NameRow[]> {
+    if (pred.type === 'account-prefix') return this.accountNames(pred, filter, max);
+    const handles = filter.handlesOnly ? HANDLES : '';
+    // SQLite keeps only the best `max` rows while sorting: no row but those reaches JavaScript.
+    const fts = ftsQuery(pred);
+    if (fts) {
+      return this.all(`SELECT ${COLS} FROM ${fts.table} f CROSS JOIN names n ON n.id = f.rowid WHERE ${fts.table} MATCH ?${handles} ORDER BY n.last_seen DESC LIMIT ?`, [fts.match, max]);
+    }
+    const p = rowPredicate(pred);
+    return this.all(`SELECT ${COLS} FROM names n WHERE ${p.where}${handles} ORDER BY n.last_seen DESC LIMIT ?`, [...p.params, max]);
   }
 
   async recent(pred: Predicate, filter: Filter, max: number, budget: number): Promise<NameRow[]> {
@@ -147,13 +164,25 @@ export class SqliteLookupBackend implements LookupBackend {
     );
   }
 
-  async some(pred: Predicate, filter: Filter, cap: number): Promise<NameRow[]> {
-    if (pred.type === 'account-prefix') return this.accountNames(pred, filter, cap);
+  async some(pred: Predicate, filter: Filter, max: number): Promise<NameRow[]> {
+    if (pred.type === 'account-prefix') return this.accountNames(pred, filter, max);
     const handles = filter.handlesOnly ? HANDLES : '';
     const fts = ftsQuery(pred);
-    if (fts) return this.all(`SELECT ${COLS} FROM ${fts.table} f CROSS JOIN names n ON n.id = f.rowid WHERE ${fts.table} MATCH ?${handles} LIMIT ?`, [fts.match, cap]);
+    if (fts) return this.all(`SELECT ${COLS} FROM ${fts.table} f CROSS JOIN names n ON n.id = f.rowid WHERE ${fts.table} MATCH ?${handles} LIMIT ?`, [fts.match, max]);
     const p = rowPredicate(pred);
-    return this.all(`SELECT ${COLS} FROM names n WHERE ${p.where}${handles} LIMIT ?`, [...p.params, cap]);
+    return this.all(`SELECT ${COLS} FROM names n WHERE ${p.where}${handles} LIMIT ?`, [...p.params, max]);
+  }
+
+  async fuzzy(piece: string, key: string, edits: number, filter: Filter, max: number, scan: number): Promise<NameRow[]> {
+    const match = ftsTrigramAnd(piece);
+    if (!match) return [];
+    const handles = filter.handlesOnly ? HANDLES : '';
+    return this.all(
+      `SELECT ${COLS} FROM (SELECT n.id, n.account, n.name, n.kind, n.fold, n.last_seen
+                              FROM names_tri f CROSS JOIN names n ON n.id = f.rowid WHERE names_tri MATCH ? LIMIT ?) n
+        WHERE skrode_within_edits(n.fold, ?, ?)${handles} LIMIT ?`,
+      [match, scan, key, edits, max],
+    );
   }
 
   async owners(accounts: readonly number[]): Promise<Map<number, Owner>> {

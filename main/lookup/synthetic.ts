@@ -1,0 +1,129 @@
+// A synthetic people database for the whois benchmarks: seeded, so every run sees the same data.
+// Names are built from syllables into sizeable first- and last-name lists picked with a Zipf-like
+// skew (a few very common names, a long tail), with handles, e-mail addresses, renamed handles
+// and some accented names, written straight into the tables and the FTS indexes. Not used by the
+// app.
+import type Database from 'better-sqlite3';
+import { fold } from '../model/fold.js';
+
+export interface SyntheticSample {
+  firstNames: string[];
+  lastNames: string[];
+  displays: string[];
+  handles: string[];
+  emails: string[];
+}
+
+export interface SyntheticResult {
+  accounts: number;
+  names: number;
+  sample: SyntheticSample;
+}
+
+/** mulberry32, as bench/lib.ts: deterministic and fast. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SYLLABLES = ['an', 'ber', 'ca', 'da', 'el', 'fi', 'go', 'ha', 'is', 'jo', 'ka', 'li', 'ma', 'no', 'ol', 'pe', 'ri', 'sa', 'ti', 'ul', 'vi', 'wa', 'ye', 'zo', 'mar', 'son', 'ton', 'ley', 'ric', 'ste', 'ven', 'dor', 'kin', 'lin', 'mon', 'nes', 'rat', 'sha', 'tho', 'gen'];
+const ACCENTED: Record<string, string> = { a: 'å', e: 'é', o: 'ö', u: 'ü', i: 'ï', n: 'ñ' };
+const DOMAINS = ['example.org', 'example.com', 'mail.example.net', 'posteo.example', 'uni.example.edu', 'work.example.co', 'fastmail.example', 'proton.example'];
+const SERVICES = ['twitter', 'mastodon', 'github', 'lobsters', 'hackernews', 'keybase', 'bluesky', 'irc'];
+const YEAR = 365 * 86_400_000;
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function nameList(r: () => number, count: number, minSyl: number, maxSyl: number): string[] {
+  const seen = new Set<string>();
+  while (seen.size < count) {
+    const n = minSyl + Math.floor(r() * (maxSyl - minSyl + 1));
+    let s = '';
+    for (let i = 0; i < n; i++) s += SYLLABLES[Math.floor(r() * SYLLABLES.length)];
+    seen.add(s);
+  }
+  return [...seen];
+}
+
+/** Zipf-like (log-uniform) choice: index k is picked with probability about 1/(k+1). */
+function zipf<T>(r: () => number, list: readonly T[]): T {
+  return list[Math.min(list.length - 1, Math.floor(Math.exp(r() * Math.log(list.length + 1))) - 1)]!;
+}
+
+/** Fill a migrated, empty Skrode SQLite database with `accounts` accounts (about 3 names each). */
+export function fillSynthetic(db: Database.Database, accounts: number, log: (m: string) => void = () => {}): SyntheticResult {
+  const r = rng(20240101);
+  const firsts = nameList(r, 3000, 1, 3);
+  const lasts = nameList(r, 12000, 2, 4);
+  const t0 = Date.UTC(2019, 0, 1);
+  const sample: SyntheticSample = { firstNames: firsts.slice(0, 500), lastNames: lasts.slice(0, 2000), displays: [], handles: [], emails: [] };
+  const s = {
+    human: db.prepare('INSERT INTO humans (id, is_self, created_at) VALUES (?, 0, ?)'),
+    persona: db.prepare('INSERT INTO personas (id, created_at) VALUES (?, ?)'),
+    control: db.prepare("INSERT INTO persona_control (human, persona, rel, created_at) VALUES (?, ?, 'owns', ?)"),
+    account: db.prepare('INSERT INTO accounts (id, external_id, service, persona, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)'),
+    name: db.prepare('INSERT INTO names (account, name, kind, fold, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)'),
+  };
+  const uuid = (prefix: number, i: number) => `${prefix.toString(16).padStart(8, '0')}-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+  let names = 0;
+  let persona = '';
+  const every = Math.max(1, Math.floor(accounts / 2000));
+  db.transaction(() => {
+    for (let i = 1; i <= accounts; i++) {
+      // Every fifth account is another service's account of the previous persona; every
+      // twentieth persona is owned by a human.
+      if (i % 5 !== 0 || persona === '') {
+        persona = uuid(1, i);
+        s.persona.run(persona, t0);
+        if (i % 20 === 1) {
+          const human = uuid(2, i);
+          s.human.run(human, t0);
+          s.control.run(human, persona, t0);
+        }
+      }
+      let first = zipf(r, firsts);
+      let last = zipf(r, lasts);
+      const seen = t0 + Math.floor(r() * 5 * YEAR);
+      const service = SERVICES[i % SERVICES.length]!;
+      s.account.run(i, `${service}+user:${i}`, service, persona, t0, seen);
+      const display = r() < 0.05 ? capitalise(first) + ' ' + capitalise(last.replace(/[aeioun]/, (c) => ACCENTED[c] ?? c)) : `${capitalise(first)} ${capitalise(last)}`;
+      const style = r();
+      const handle = `@${style < 0.4 ? first + last : style < 0.7 ? `${first}_${last}` : first.charAt(0) + last}${style > 0.5 ? (i % 997).toString() : ''}`;
+      const add = (name: string, kind: string, when: number) => {
+        s.name.run(i, name, kind, fold(name), t0, when);
+        names++;
+      };
+      add(handle, 'handle', seen);
+      add(display, 'display', seen);
+      const extra = r();
+      let email: string | null = null;
+      if (extra < 0.6) {
+        email = `${first}.${last}${i % 100}@${zipf(r, DOMAINS)}`;
+        add(email, 'email', seen - Math.floor(r() * YEAR));
+      }
+      if (extra > 0.6) {
+        first = zipf(r, firsts);
+        last = zipf(r, lasts);
+        add(`@${first}${last}${i % 89}`, 'handle', seen - YEAR - Math.floor(r() * YEAR)); // a renamed handle
+      }
+      if (i % every === 0) {
+        sample.displays.push(display);
+        sample.handles.push(handle);
+        if (email) sample.emails.push(email);
+      }
+      if (i % 200_000 === 0) log(`  ${i} accounts`);
+    }
+  })();
+  log(`  indexing ${names} names (FTS5 word and trigram indexes)`);
+  db.exec("INSERT INTO names_fts(names_fts) VALUES ('rebuild')");
+  db.exec("INSERT INTO names_tri(names_tri) VALUES ('rebuild')");
+  return { accounts, names, sample };
+}
