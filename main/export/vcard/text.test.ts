@@ -28,6 +28,16 @@ describe('escaping', () => {
     );
   });
 
+  it('vCard 4 single text values leave semicolons alone and still read back', () => {
+    fc.assert(
+      fc.property(tricky, (s) => {
+        const e = escapeText(s, { semicolons: false });
+        expect(e).not.toContain('\\;');
+        expect(unescapeText(e)).toBe(s.replace(/\r\n|\r/g, '\n'));
+      }),
+    );
+  });
+
   it('an escaped value has no raw separators or line breaks', () => {
     fc.assert(
       fc.property(tricky, (s) => {

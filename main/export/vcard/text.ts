@@ -4,9 +4,15 @@
 
 export type VCardVersion = 3 | 4;
 
-/** Escape a TEXT value (or one component of a compound value): backslash, newline, comma, semicolon. */
-export function escapeText(value: string): string {
-  return value.replace(/\r\n|[\\\n\r,;]/g, (c) => {
+/**
+ * Escape a TEXT value (or one component of a compound value): backslash, newline, comma and, by
+ * default, semicolon. vCard 4.0 single TEXT values must NOT escape the semicolon (RFC 6350 §3.4
+ * has no `\;` in its text grammar, and strict readers keep the backslash); vCard 3.0 and every
+ * component of a compound value must.
+ */
+export function escapeText(value: string, options: { semicolons?: boolean } = {}): string {
+  const re = options.semicolons === false ? /\r\n|[\\\n\r,]/g : /\r\n|[\\\n\r,;]/g;
+  return value.replace(re, (c) => {
     if (c === '\\') return '\\\\';
     if (c === ',') return '\\,';
     if (c === ';') return '\\;';
@@ -20,7 +26,7 @@ export function compoundValue(components: readonly (string | readonly string[] |
     .map((c) => {
       if (c === undefined) return '';
       if (typeof c === 'string') return escapeText(c);
-      return c.map(escapeText).join(',');
+      return c.map((s) => escapeText(s)).join(',');
     })
     .join(';');
 }

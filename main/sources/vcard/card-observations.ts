@@ -156,6 +156,7 @@ export function cardObservations(card: RawCard, base: Provenance): CardObservati
         if (text()) profile.birthday = text();
         break;
       case 'ANNIVERSARY':
+      case 'X-ANNIVERSARY':
         if (text()) profile.anniversary = text();
         break;
       case 'NOTE':
@@ -163,6 +164,9 @@ export function cardObservations(card: RawCard, base: Provenance): CardObservati
         break;
       case 'CATEGORIES':
         profile.categories = splitEscaped(p.value, ',').map(unescapeText).map((s) => s.trim()).filter(Boolean);
+        break;
+      case 'X-GENDER':
+        if (text()) profile.gender = text();
         break;
       case 'GENDER': {
         const g = parseCompound(p.value).flat().filter(Boolean).join(' ');
