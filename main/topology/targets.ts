@@ -18,6 +18,7 @@ type ModuleLoader = () => Promise<Record<string, unknown>>;
  */
 const builtinModules: Record<string, ModuleLoader> = {
   demo: () => import('./demo.js'),
+  twitter: () => import('../sources/twitter/topology.js'),
 };
 
 /** The original's Python module paths, and other spellings, for the built-in modules. */
