@@ -37,3 +37,16 @@ export const keychainTag = registerTag({
     return value;
   },
 });
+
+/** Every keychain secret a config refers to (for the desktop app to ask the user for missing ones). */
+export function keychainRefs(config: { lazies(): { tag: string; raw: unknown }[] }): KeychainRef[] {
+  const refs: KeychainRef[] = [];
+  for (const lazy of config.lazies()) {
+    if (lazy.tag !== 'skrode/keychain') continue;
+    // Shapes were checked at load time.
+    const raw = lazy.raw as string | { service?: unknown; account?: unknown };
+    const ref = typeof raw === 'string' ? { service: 'skrode', account: raw.trim() } : { service: String(raw.service ?? 'skrode'), account: String(raw.account) };
+    if (!refs.some((r) => r.service === ref.service && r.account === ref.account)) refs.push(ref);
+  }
+  return refs;
+}

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { homedir } from 'node:os';
-import { redisOptions, setKeychainResolver } from '../index.js';
+import { keychainRefs, redisOptions, setKeychainResolver } from '../index.js';
 import { configError, loadYaml, tempDir, type TempDir } from '../test-helpers.js';
 
 let tmp: TempDir;
@@ -50,6 +50,10 @@ describe('!skrode/keychain', () => {
     expect(asked).toEqual([{ service: 'x', account: 'tw' }]);
     expect(configError(() => c.get('u')).reason).toBe('no secret skrode/missing in the keychain');
     expect(c.lazy('u')!.raw).toBe('missing');
+    expect(keychainRefs(c)).toEqual([
+      { service: 'x', account: 'tw' },
+      { service: 'skrode', account: 'missing' },
+    ]);
   });
 });
 
