@@ -9,3 +9,4 @@ commandModules.push(() => import('./topology.js'));
 commandModules.push(() => import('./import.js'));
 commandModules.push(() => import('./identity.js'));
 commandModules.push(() => import('./demo.js'));
+commandModules.push(() => import('./export.js'));

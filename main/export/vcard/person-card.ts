@@ -80,11 +80,12 @@ function structuredName(fn: string, contact: ContactProfile | undefined): Struct
   return { family: [words.at(-1)!], given: [words.slice(0, -1).join(' ')] };
 }
 
+/** The account's handle as the person writes it (ids keep it lower-cased). */
 function handleOf(a: AccountDto): string | undefined {
   const id = parseExternalId(a.externalId);
-  if (id.kind === 'handle') return id.local;
-  const h = recentNames(a, ['handle'])[0]?.name;
-  return h?.replace(/^@/, '');
+  const h = recentNames(a, ['handle'])[0]?.name.replace(/^@/, '');
+  if (id.kind === 'handle') return h && h.toLowerCase() === id.local ? h : id.local;
+  return h;
 }
 
 /** A profile URL for a social account, or undefined when none can be built. */

@@ -45,7 +45,7 @@ export async function importBackup(path: string, ctx: ImportContext): Promise<Im
   try {
     const r = await restoreBackup(lines(), restoreTargetFor(ctx.store), (p) => {
       summary.problems++;
-      ctx.problem({ file: path, record: `line ${p.line}`, reason: p.reason });
+      ctx.problem({ file: path, record: `line ${p.line}`, reason: p.reason.replace(/^line \d+: /, '') });
     });
     summary.counts = { rows: r.rows, tables: r.tables, skipped: r.skipped };
   } catch (e) {

@@ -29,7 +29,8 @@ export async function importBbdbFile(path: string, ctx: ImportContext): Promise<
   const summary: ImportSummary = { importer: 'bbdb', path, observations: 0, problems: 0, counts: { records: 0, skipped: 0 } };
   const problem = (record: string | undefined, reason: string) => {
     summary.problems++;
-    ctx.problem(record ? { file: path, record, reason } : { file: path, reason });
+    // The record names where; the reason need not repeat it.
+    ctx.problem(record ? { file: path, record, reason: reason.replace(/^(?:record \d+ \(line \d+\)|line \d+): /, '') } : { file: path, reason });
   };
   const size = (await stat(path)).size;
   if (size > MAX_SIZE) {
@@ -57,7 +58,8 @@ export async function importBbdbFile(path: string, ctx: ImportContext): Promise<
 export async function importBbdbText(text: string, path: string, ctx: ImportContext, summary: ImportSummary): Promise<ImportSummary> {
   const problem = (record: string | undefined, reason: string) => {
     summary.problems++;
-    ctx.problem(record ? { file: path, record, reason } : { file: path, reason });
+    // The record names where; the reason need not repeat it.
+    ctx.problem(record ? { file: path, record, reason: reason.replace(/^(?:record \d+ \(line \d+\)|line \d+): /, '') } : { file: path, reason });
   };
   const header = readHeader(text);
   if (header.format !== undefined && header.format > NEWEST_FORMAT) {

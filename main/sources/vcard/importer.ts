@@ -28,7 +28,8 @@ export async function importVCardFile(path: string, ctx: ImportContext): Promise
   const summary: ImportSummary = { importer: 'vcard', path, observations: 0, problems: 0, counts: { cards: 0, skipped: 0 } };
   const problem = (record: string | undefined, reason: string) => {
     summary.problems++;
-    ctx.problem(record ? { file: path, record, reason } : { file: path, reason });
+    // The record names the line; the reason need not repeat it.
+    ctx.problem(record ? { file: path, record, reason: reason.replace(/^line \d+: /, '') } : { file: path, reason });
   };
   const size = statSync(path).size;
   const head = await readFileHead(path, 64 * 1024);
