@@ -72,6 +72,8 @@ describe('home timeline', () => {
     expect(shares.n).toBe(1);
     // The deleted parent and the protected one were not included: they are queued by id.
     expect((await tweetQ.stats()).ready).toBe(2);
+    // First poll: the user's friends (following) are queued for ingest_user, as the stream's preamble was.
+    expect((await userQ.stats()).ready).toBe(3);
 
     const before = fake.requests.length;
     expect(await homeTimeline(args, ctx())).toBe(0);

@@ -87,6 +87,7 @@ export async function homeTimeline(args: Args, ctx: WorkerContext): Promise<numb
   const cursorKey = `home:${l.client.tokenKey}`;
   const since = (await l.store.getCursor(CURSOR_SOURCE, cursorKey)) ?? undefined;
   const maxPages = Number(args.max_pages ?? 10);
+  if (!since && userQ && args.friends_preamble !== false) await friendsPreamble(l, userQ, ctx);
   let token: string | undefined;
   let newest = since;
   let stored = 0;
@@ -116,6 +117,24 @@ export async function homeTimeline(args: Args, ctx: WorkerContext): Promise<numb
   if (newest && newest !== since) await l.store.setCursor(CURSOR_SOURCE, cursorKey, newest);
   if (stored) ctx.log(`home timeline: ${stored} tweets`);
   return stored;
+}
+
+/**
+ * The original's stream began with the ids of everyone the user follows (its "friends"
+ * preamble), pushed onto user_queue. The first poll (no cursor yet) does the same from
+ * GET /2/users/:id/following, ids only, so ingest_user fetches each one once.
+ */
+async function friendsPreamble(l: Live, userQ: JobQueue, ctx: WorkerContext): Promise<void> {
+  const me = await l.call('users/me', () => l.client.api.v2.me());
+  let token: string | undefined;
+  let pushed = 0;
+  do {
+    const page = await l.call('users/:id/following', () => l.client.api.v2.following(me.data.id, { max_results: 1000, 'user.fields': ['id'] as never, ...(token ? { pagination_token: token } : {}) }));
+    const body = page as unknown as { data?: { id?: unknown }[]; meta?: { next_token?: string } };
+    pushed += await pushAll(userQ, 'user', (body.data ?? []).map((u) => numericId(u.id)).filter((x): x is string => !!x));
+    token = body.meta?.next_token;
+  } while (token && !ctx.signal.aborted);
+  if (pushed) ctx.log(`friends preamble: ${pushed} user ids queued`);
 }
 
 /**
