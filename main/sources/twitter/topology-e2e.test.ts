@@ -36,8 +36,8 @@ describe.runIf(services)('examples/twitter-topology.yml against the fake X API',
     const pg = new URL(PG_URL);
     const text = example
       .replace('  !skrode/twitter\n', `  !skrode/twitter\n  base_url: ${fake.url}\n`)
-      .replace(/  !skrode\/sql\n(  [a-z_]+: .*\n)+/, `  !skrode/sql\n  url: ${pg.href}\n  schema: ${schema}\n`)
-      .replace(/  !skrode\/redis\n(  [a-z_]+: .*\n)+/, `  !skrode/redis\n  url: ${REDIS_URL}\n  prefix: ${JSON.stringify(prefix)}\n`);
+      .replace(/ {2}!skrode\/sql\n( {2}[a-z_]+: .*\n)+/, `  !skrode/sql\n  url: ${pg.href}\n  schema: ${schema}\n`)
+      .replace(/ {2}!skrode\/redis\n( {2}[a-z_]+: .*\n)+/, `  !skrode/redis\n  url: ${REDIS_URL}\n  prefix: ${JSON.stringify(prefix)}\n`);
     expect(text).toContain(`base_url: ${fake.url}`);
     expect(text).toContain(`schema: ${schema}`);
     expect(text).toContain(`prefix: ${JSON.stringify(prefix)}`);
