@@ -7,47 +7,16 @@
 //
 // The database is built once per scale (direct prepared inserts, FTS rebuilt after) and cached in
 // bench/.cache/ (git-ignored *.db); delete it to rebuild.
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 import { fmt, percentile, rng, runBench } from './lib.js';
-import { openSqlite } from '../main/store/sqlite/open.js';
-import { fillSynthetic, type SyntheticSample } from '../main/lookup/synthetic.js';
+import { cachedSyntheticDatabase, type SyntheticSample } from '../main/lookup/synthetic.js';
 import { openSqliteLookup } from '../main/lookup/open.js';
 import { lookup } from '../main/lookup/engine.js';
 import { fold } from '../main/model/fold.js';
 import { likeEscape } from '../main/lookup/query.js';
 import Database from 'better-sqlite3';
 
-const CACHE_VERSION = 1;
 const cacheDir = fileURLToPath(new URL('./.cache/', import.meta.url));
-
-export async function cachedDatabase(accounts: number, log: (m: string) => void): Promise<{ file: string; sample: SyntheticSample }> {
-  mkdirSync(cacheDir, { recursive: true });
-  const file = join(cacheDir, `whois-v${CACHE_VERSION}-${accounts}.db`);
-  const sampleFile = `${file}.sample.json`;
-  if (existsSync(file) && existsSync(sampleFile)) {
-    const { readFileSync } = await import('node:fs');
-    log(`using cached ${file}`);
-    return { file, sample: JSON.parse(readFileSync(sampleFile, 'utf8')) as SyntheticSample };
-  }
-  const tmp = `${file}.building`;
-  rmSync(tmp, { force: true });
-  const t0 = performance.now();
-  log(`building ${accounts} accounts into ${file}`);
-  const db = openSqlite(tmp);
-  db.pragma('synchronous = OFF');
-  const r = fillSynthetic(db, accounts, log);
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
-  rmSync(`${tmp}-wal`, { force: true });
-  rmSync(`${tmp}-shm`, { force: true });
-  renameSync(tmp, file);
-  const { writeFileSync } = await import('node:fs');
-  writeFileSync(sampleFile, JSON.stringify(r.sample));
-  log(`built ${r.names} names in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  return { file, sample: r.sample };
-}
 
 type Classes = Record<string, string[]>;
 
@@ -82,7 +51,7 @@ function queries(sample: SyntheticSample, perClass: number): Classes {
 
 await runBench('whois', async ({ scale, log }) => {
   const accounts = Math.max(1000, Math.round(1_000_000 * scale));
-  const { file, sample } = await cachedDatabase(accounts, log);
+  const { file, sample } = cachedSyntheticDatabase(cacheDir, accounts, log);
   const opened = await openSqliteLookup(file);
   const perClass = 150;
   const classes = queries(sample, perClass);

@@ -72,8 +72,8 @@ export function ftsWordPrefix(key: string): string | null {
 
 /**
  * The trigrams of a string, at most `max` of them spread evenly across it. Names containing the
- * string contain all of its trigrams, so an AND of them finds every candidate (and some extras,
- * which the matcher drops).
+ * string contain all of its trigrams, so an AND of any of them finds every candidate (and some
+ * extras, which the matcher drops).
  */
 export function trigrams(s: string, max = 8): string[] {
   const cs = chars(s);
@@ -84,13 +84,6 @@ export function trigrams(s: string, max = 8): string[] {
   const picked: string[] = [];
   for (let i = 0; i < max; i++) picked.push(unique[Math.round((i * (unique.length - 1)) / (max - 1))]!);
   return [...new Set(picked)];
-}
-
-/** An FTS5 MATCH string over the trigram index: every trigram quoted, joined with AND. */
-export function ftsTrigramAnd(s: string): string | null {
-  const ts = trigrams(s);
-  if (ts.length === 0) return null;
-  return ts.map((t) => `"${t.replaceAll('"', '""')}"`).join(' AND ');
 }
 
 /** A tsquery string for Postgres: quoted lexemes, the last one a prefix, as a phrase. */

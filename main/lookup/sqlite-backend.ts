@@ -6,12 +6,14 @@
 import type Database from 'better-sqlite3';
 import type { Filter, LookupBackend, NameRow, Owner, Predicate } from './backend.js';
 import { substringDistance } from './match.js';
-import { ftsTrigramAnd, ftsWordPrefix, prefixUpperBound } from './query.js';
+import { ftsWordPrefix, prefixUpperBound, trigrams } from './query.js';
 
 type Db = Database.Database;
 type Param = string | number;
 
 const COLS = 'n.id AS id, n.account AS account, n.name AS name, n.kind AS kind, n.fold AS fold, n.last_seen AS lastSeen';
+/** How far the rarity probe counts a trigram's names. */
+const RARITY_PROBE = 256;
 const HANDLES = " AND (n.kind IN ('handle', 'nick') OR substr(n.fold, 1, 1) = '@')";
 
 interface Sql {
@@ -47,19 +49,6 @@ function rowPredicate(pred: Predicate): Sql {
   }
 }
 
-/** The FTS5 table and MATCH string that find a predicate's candidates, when it has one. */
-function ftsQuery(pred: Predicate): { table: 'names_fts' | 'names_tri'; match: string } | null {
-  if (pred.type === 'words') {
-    const match = ftsWordPrefix(pred.key);
-    return match ? { table: 'names_fts', match } : null;
-  }
-  if (pred.type === 'contains') {
-    const match = ftsTrigramAnd(pred.value);
-    return match ? { table: 'names_tri', match } : null;
-  }
-  return null;
-}
-
 interface AccountNameRow extends Omit<NameRow, 'id' | 'name' | 'kind' | 'fold'> {
   id: number | null;
   name: string | null;
@@ -71,12 +60,42 @@ interface AccountNameRow extends Omit<NameRow, 'id' | 'name' | 'kind' | 'fold'> 
 
 export class SqliteLookupBackend implements LookupBackend {
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly trigramCache = new Map<string, string | null>();
 
   constructor(private readonly db: Db) {
     // The fuzzy fallback's filter runs inside SQLite, so only near matches reach JavaScript.
     db.function('skrode_within_edits', { deterministic: true }, (fold: unknown, key: unknown, edits: unknown) =>
       typeof fold === 'string' && typeof key === 'string' && typeof edits === 'number' && substringDistance(key, fold, edits) <= edits ? 1 : 0,
     );
+  }
+
+  /**
+   * The FTS5 table and MATCH string that find a predicate's candidates, when it has one.
+   * Substrings use their three rarest trigrams: FTS5 intersects doclists by seeking from the
+   * shortest, so an AND over a rare trigram costs little, while one over common trigrams only
+   * (`exa`, `com`, `ste`) reads long doclists end to end.
+   */
+  private ftsQuery(pred: Predicate): { table: 'names_fts' | 'names_tri'; match: string } | null {
+    if (pred.type === 'words') {
+      const match = ftsWordPrefix(pred.key);
+      return match ? { table: 'names_fts', match } : null;
+    }
+    if (pred.type !== 'contains') return null;
+    const cached = this.trigramCache.get(pred.value);
+    if (cached !== undefined) return cached === null ? null : { table: 'names_tri', match: cached };
+    const all = trigrams(pred.value, 12);
+    let match: string | null = null;
+    if (all.length > 0) {
+      const quoted = (t: string) => `"${t.replaceAll('"', '""')}"`;
+      const probe = this.stmt(`SELECT count(*) AS c FROM (SELECT 1 FROM names_tri WHERE names_tri MATCH ? LIMIT ${RARITY_PROBE})`);
+      const counted = all.map((t, i) => ({ t, i, c: all.length <= 3 ? 0 : (probe.get(quoted(t)) as { c: number }).c }));
+      // (A trigram no name has sorts first, and the AND then ends at once, empty.)
+      const rarest = counted.sort((a, b) => a.c - b.c || a.i - b.i).slice(0, 3);
+      match = rarest.map((x) => quoted(x.t)).join(' AND ');
+    }
+    if (this.trigramCache.size > 256) this.trigramCache.clear();
+    this.trigramCache.set(pred.value, match);
+    return match === null ? null : { table: 'names_tri', match };
   }
 
   private stmt(sql: string): Database.Statement {
@@ -133,7 +152,7 @@ export class SqliteLookupBackend implements LookupBackend {
       const p = rowPredicate(pred);
       return (this.stmt(`SELECT count(*) AS c FROM (SELECT 1 FROM names n WHERE ${p.where} LIMIT ?)`).get(...p.params, cap + 1) as { c: number }).c;
     }
-    const fts = ftsQuery(pred);
+    const fts = this.ftsQuery(pred);
     if (!fts) return null; // fewer than three letters: no trigram to search by
     return (this.stmt(`SELECT count(*) AS c FROM (SELECT 1 FROM ${fts.table} WHERE ${fts.table} MATCH ? LIMIT ?)`).get(fts.match, cap + 1) as { c: number }).c;
   }
@@ -142,7 +161,7 @@ export class SqliteLookupBackend implements LookupBackend {
     if (pred.type === 'account-prefix') return this.accountNames(pred, filter, max);
     const handles = filter.handlesOnly ? HANDLES : '';
     // SQLite keeps only the best `max` rows while sorting: no row but those reaches JavaScript.
-    const fts = ftsQuery(pred);
+    const fts = this.ftsQuery(pred);
     if (fts) {
       return this.all(`SELECT ${COLS} FROM ${fts.table} f CROSS JOIN names n ON n.id = f.rowid WHERE ${fts.table} MATCH ?${handles} ORDER BY n.last_seen DESC LIMIT ?`, [fts.match, max]);
     }
@@ -167,15 +186,16 @@ export class SqliteLookupBackend implements LookupBackend {
   async some(pred: Predicate, filter: Filter, max: number): Promise<NameRow[]> {
     if (pred.type === 'account-prefix') return this.accountNames(pred, filter, max);
     const handles = filter.handlesOnly ? HANDLES : '';
-    const fts = ftsQuery(pred);
+    const fts = this.ftsQuery(pred);
     if (fts) return this.all(`SELECT ${COLS} FROM ${fts.table} f CROSS JOIN names n ON n.id = f.rowid WHERE ${fts.table} MATCH ?${handles} LIMIT ?`, [fts.match, max]);
     const p = rowPredicate(pred);
     return this.all(`SELECT ${COLS} FROM names n WHERE ${p.where}${handles} LIMIT ?`, [...p.params, max]);
   }
 
   async fuzzy(piece: string, key: string, edits: number, filter: Filter, max: number, scan: number): Promise<NameRow[]> {
-    const match = ftsTrigramAnd(piece);
-    if (!match) return [];
+    const fts = this.ftsQuery({ type: 'contains', value: piece });
+    if (!fts) return [];
+    const match = fts.match;
     const handles = filter.handlesOnly ? HANDLES : '';
     return this.all(
       `SELECT ${COLS} FROM (SELECT n.id, n.account, n.name, n.kind, n.fold, n.last_seen

@@ -4,7 +4,10 @@
 // and some accented names, written straight into the tables and the FTS indexes. Not used by the
 // app.
 import type Database from 'better-sqlite3';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fold } from '../model/fold.js';
+import { openSqlite } from '../store/sqlite/open.js';
 
 export interface SyntheticSample {
   firstNames: string[];
@@ -126,4 +129,39 @@ export function fillSynthetic(db: Database.Database, accounts: number, log: (m: 
   db.exec("INSERT INTO names_fts(names_fts) VALUES ('rebuild')");
   db.exec("INSERT INTO names_tri(names_tri) VALUES ('rebuild')");
   return { accounts, names, sample };
+}
+
+/** Bump when the generator changes, so cached databases are rebuilt. */
+const CACHE_VERSION = 1;
+
+/**
+ * A synthetic database of `accounts` accounts, built once into `dir` and reused by later runs
+ * (the sample of names the queries are drawn from is kept beside it).
+ */
+export function cachedSyntheticDatabase(dir: string, accounts: number, log: (m: string) => void = () => {}): { file: string; sample: SyntheticSample } {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `whois-v${CACHE_VERSION}-${accounts}.db`);
+  const sampleFile = `${file}.sample.json`;
+  if (existsSync(file) && existsSync(sampleFile)) {
+    log(`using cached ${file}`);
+    return { file, sample: JSON.parse(readFileSync(sampleFile, 'utf8')) as SyntheticSample };
+  }
+  const tmp = `${file}.building`;
+  for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
+  const t0 = performance.now();
+  log(`building ${accounts} accounts into ${file}`);
+  const db = openSqlite(tmp);
+  let r: SyntheticResult;
+  try {
+    db.pragma('synchronous = OFF');
+    r = fillSynthetic(db, accounts, log);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
+  for (const f of [`${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
+  renameSync(tmp, file);
+  writeFileSync(sampleFile, JSON.stringify(r.sample));
+  log(`built ${r.names} names in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return { file, sample: r.sample };
 }
