@@ -42,8 +42,20 @@ export async function importVCardFile(path: string, ctx: ImportContext): Promise
   const { lines } = await readTextLines(path, head, ctx.signal);
   let bytes = 0;
   let lineNo = 0;
+  // Problems before the first card wait: if no card ever comes, the one thing worth saying is
+  // that this is not a vCard file.
+  let sawCard = false;
+  const early: CardEvent[] = [];
   const handle = async (e: CardEvent) => {
-    if ('problem' in e) return problem(`line ${e.problem.line}`, e.problem.reason);
+    if ('problem' in e) {
+      if (!sawCard) early.push(e);
+      else problem(`line ${e.problem.line}`, e.problem.reason);
+      return;
+    }
+    if (!sawCard) {
+      sawCard = true;
+      for (const p of early) if ('problem' in p) problem(`line ${p.problem.line}`, p.problem.reason);
+    }
     const result = cardObservations(e.card, { source: 'vcard', file: path });
     for (const p of result.problems) problem(`line ${p.line}`, p.reason);
     if (result.observations.length === 0) {
