@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { fold } from '../../model/fold.js';
-import { parseExternalId, personaNamesAccount } from '../../model/external-id.js';
+import { personaNamesAccount } from '../../model/external-id.js';
 import {
   emptyApplyResult,
   type AccountSeen,
@@ -357,8 +357,7 @@ export class SqliteWriter {
   }
 
   private createAccount(ext: string, persona: string | null, source: string | null, now: number, seen: number | null = null, res?: ApplyResult): number {
-    const service = parseExternalId(ext).service;
-    this.ensureService(service);
+    const service = this.serviceOf(ext);
     let p = persona;
     if (p === null) {
       p = randomUUID();
@@ -432,8 +431,9 @@ export class SqliteWriter {
     return id;
   }
 
+  /** The service of an external id that validation already accepted (so no second parse). */
   private serviceOf(ext: string): string {
-    const service = parseExternalId(ext).service;
+    const service = ext.slice(0, ext.indexOf('+'));
     this.ensureService(service);
     return service;
   }
