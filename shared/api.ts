@@ -1,0 +1,157 @@
+// The SkrodeApi contract: everything the renderer may ask of the main process. The preload
+// exposes exactly this object (over Electron IPC) and `skrode serve` exposes the same methods
+// over HTTP (POST /api/<method>), so the renderer works identically under both. Every method takes
+// at most one JSON argument and returns JSON; the receiving side validates arguments against
+// `apiSchemas` (./api-schemas.ts) before calling the implementation (main/api/).
+
+import type { LookupHit, PersonDto } from './people.js';
+import type { TopologyStatusDto } from './topology.js';
+
+/** Marks around matched words in `PostDto.snippet`: render the text between them as <mark>. */
+export const MARK_START = '\u0002';
+export const MARK_END = '\u0003';
+
+export interface PostDto {
+  externalId: string;
+  service: string;
+  poster: { externalId: string; name: string | null } | null;
+  text: string | null;
+  /** The text around the matches, each match wrapped in MARK_START ... MARK_END (search only). */
+  snippet?: string;
+  /** ISO time posted, when known. */
+  when: string | null;
+  url: string | null;
+  tombstone: boolean;
+  /** Sent to someone (to/cc/bcc: a direct message, an email) rather than posted publicly. */
+  direct: boolean;
+}
+
+export interface PostSearchQuery {
+  /** Words to find (each matched as a word prefix, all required); no query syntax. */
+  text: string;
+  /** Only posts by this person (a human or persona id, or an account's external id). */
+  person?: string;
+  /** Only posts on this service (`twitter`, `email`, ...). */
+  service?: string;
+  /** ISO date or time: posted at or after. */
+  from?: string;
+  /** ISO date or time: posted before (a bare date includes that whole day). */
+  to?: string;
+  /** true: only direct messages; false: only public posts; absent: both. */
+  direct?: boolean;
+  limit?: number;
+}
+
+/** The most recent exchange with a person: a like/share of or by them, or a direct message. */
+export interface InteractionDto {
+  at: string;
+  /** like, dislike, share, bookmark, hide (on a post) or `direct` (a message to or from them). */
+  kind: string;
+  /** Who acted: `them` (one of their accounts) or `other` (someone else, usually the user). */
+  by: 'them' | 'other';
+  post: PostDto | null;
+}
+
+export interface PersonActivityDto {
+  /** Their most recent posts, newest first. */
+  posts: PostDto[];
+  lastInteraction: InteractionDto | null;
+}
+
+export interface ImporterDto {
+  name: string;
+  description: string;
+}
+
+export interface ImportJobDto {
+  id: string;
+  path: string;
+  importer: string | null;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  done: number;
+  total: number | null;
+  unit: 'bytes' | 'items';
+  observations: number;
+  /** The first problems (bad records); `problemCount` counts them all. */
+  problems: { file: string; record?: string; reason: string }[];
+  problemCount: number;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export interface SettingsDto {
+  hotkey: string;
+  store: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+  ingestPaused: boolean;
+  /** Where the process runs: the desktop app, or `skrode serve` in a browser. */
+  host: 'electron' | 'serve';
+}
+
+export interface VcardFileDto {
+  /** A safe file name (`<uid>.vcf`). */
+  filename: string;
+  content: string;
+}
+
+export interface SkrodeApi {
+  /** People matching a name, handle, address or phone number, best first. */
+  lookup(args: { query: string; limit?: number }): Promise<LookupHit[]>;
+  person(args: { id: string }): Promise<PersonDto | null>;
+  /** Recent posts and the last interaction of a person (a human or persona id). */
+  activity(args: { id: string; limit?: number }): Promise<PersonActivityDto>;
+  searchPosts(args: PostSearchQuery): Promise<PostDto[]>;
+  /** Create (no noteId) or replace a note on a human or a persona; returns the note id. */
+  saveNote(args: { human?: string; persona?: string; noteId?: number; text: string }): Promise<{ id: number }>;
+  deleteNote(args: { noteId: number }): Promise<void>;
+  exportVcard(args: { id: string; version?: 3 | 4 }): Promise<VcardFileDto>;
+  status(): Promise<TopologyStatusDto>;
+  setIngestPaused(args: { paused: boolean }): Promise<void>;
+  importers(): Promise<ImporterDto[]>;
+  /** Start importing a file or folder (a path on the machine Skrode runs on); poll importJob. */
+  startImport(args: { path: string; as?: string }): Promise<ImportJobDto>;
+  importJob(args: { id: string }): Promise<ImportJobDto | null>;
+  importJobs(): Promise<ImportJobDto[]>;
+  cancelImport(args: { id: string }): Promise<void>;
+  settings(): Promise<SettingsDto>;
+  saveSettings(args: { hotkey?: string }): Promise<SettingsDto>;
+}
+
+export type ApiMethod = keyof SkrodeApi;
+
+export const API_METHODS: readonly ApiMethod[] = [
+  'lookup',
+  'person',
+  'activity',
+  'searchPosts',
+  'saveNote',
+  'deleteNote',
+  'exportVcard',
+  'status',
+  'setIngestPaused',
+  'importers',
+  'startImport',
+  'importJob',
+  'importJobs',
+  'cancelImport',
+  'settings',
+  'saveSettings',
+];
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && (API_METHODS as readonly string[]).includes(name);
+}
+
+/** The IPC channel of a method: one table, used by the preload and the main-process handlers. */
+export function channelOf(method: ApiMethod): string {
+  return `skrode:${method}`;
+}
+
+/** An error as it crosses IPC or HTTP: plain data, with a kind the renderer can act on. */
+export interface ApiErrorDto {
+  kind: 'invalid' | 'not-found' | 'conflict' | 'unavailable' | 'internal';
+  message: string;
+}
+
+/** The envelope every transport returns (Signal style). */
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiErrorDto };
