@@ -18,7 +18,8 @@
 export type QueueBackend = 'sqlite' | 'redis';
 
 export interface QueueOptions {
-  /** Deliveries before an item is dead-lettered (a delivery whose worker died counts). */
+  /** Deliveries before an item is dead-lettered (a delivery whose worker died counts). The
+   *  consumers' setting decides, whatever the producer's was. */
   maxAttempts: number;
   /** Backoff base: the delay before the 2nd delivery; doubles each attempt. */
   backoffMs: number;

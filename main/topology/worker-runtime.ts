@@ -55,7 +55,14 @@ export async function runWorker(boot: WorkerBoot, io: RuntimeIo): Promise<void> 
     signal: io.stop,
     log: (message) => io.send({ type: 'log', level: 'info', message }),
     config,
-    store: () => (store ??= import('../store/from-config.js').then((m) => m.openStore(storeDesc))),
+    // A failed open (the database is down) is not remembered: the next item tries again.
+    store: () =>
+      (store ??= import('../store/from-config.js')
+        .then((m) => m.openStore(storeDesc))
+        .catch((e: unknown) => {
+          store = undefined;
+          throw e;
+        })),
   };
 
   let done = 0;
@@ -113,6 +120,6 @@ export async function runWorker(boot: WorkerBoot, io: RuntimeIo): Promise<void> 
     clearInterval(heartbeat);
     report();
     await Promise.allSettled([...queues.values()].map(async (q) => (await q).close()));
-    if (store) await (await store).close().catch(() => {});
+    if (store) await store.then((st) => st.close()).catch(() => {});
   }
 }

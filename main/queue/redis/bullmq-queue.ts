@@ -53,6 +53,7 @@ export interface RedisQueueOptions extends Partial<QueueOptions> {
 }
 
 const JOB_NAME = 'item';
+const UNLIMITED_ATTEMPTS = 1_000_000_000;
 const BACKOFF_TYPE = 'skrode';
 
 /** ioredis options for BullMQ. Workers need maxRetriesPerRequest null (STYLE §11.11). */
@@ -109,7 +110,10 @@ export class RedisJobQueue implements JobQueue {
   private jobOptions(jobId: string, delayMs?: number) {
     return {
       jobId,
-      attempts: this.options.maxAttempts,
+      // The consumer decides when an item is dead (maxStartedAttempts in RedisConsumer), as the
+      // SQLite adapter does: an item pushed by a producer configured differently obeys the
+      // queue's consumers, not its producer.
+      attempts: UNLIMITED_ATTEMPTS,
       backoff: { type: BACKOFF_TYPE },
       delay: delayMs && delayMs > 0 ? delayMs : undefined,
       removeOnComplete: true,

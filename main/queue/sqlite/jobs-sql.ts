@@ -46,6 +46,8 @@ export interface LeaseRef {
 
 export interface FailJobArgs extends LeaseRef {
   error: string;
+  /** The consumer's limit (the queue's configured attempts), which wins over the one stored at push. */
+  maxAttempts?: number;
   permanent: boolean;
   /** When a retry becomes deliverable (ignored when the item goes dead). */
   retryAt: number;
@@ -125,14 +127,14 @@ export function claimJobs(db: Db, a: ClaimArgs): ClaimedJob[] {
  * Hand back items whose lease expired (their consumer died or hung): to ready, or to dead when
  * they have had all their deliveries. Returns how many were recovered and dead-lettered.
  */
-export function reclaimExpired(db: Db, a: { queue: string; now: number }): { requeued: number; dead: number } {
+export function reclaimExpired(db: Db, a: { queue: string; now: number; maxAttempts?: number }): { requeued: number; dead: number } {
   return immediate(db, () => {
     const dead = stmt(
       db,
       `update jobs set state = 'dead', lease_until = null, lease_token = null, owner = null, updated_at = ?,
          last_error = 'lease expired ' || attempts || ' times (the consumer died or hung)' || coalesce('; before that: ' || last_error, '')
-       where queue = ? and state = 'leased' and lease_until <= ? and attempts >= max_attempts`,
-    ).run(a.now, a.queue, a.now).changes;
+       where queue = ? and state = 'leased' and lease_until <= ? and attempts >= coalesce(?, max_attempts)`,
+    ).run(a.now, a.queue, a.now, a.maxAttempts ?? null).changes;
     const requeued = stmt(
       db,
       `update jobs set state = 'ready', available_at = ?, lease_until = null, lease_token = null, owner = null, updated_at = ?
@@ -159,7 +161,7 @@ export function failJob(db: Db, a: FailJobArgs): 'retry' | 'dead' | 'lost' {
       | { attempts: number; maxAttempts: number }
       | undefined;
     if (!row) return 'lost';
-    if (a.permanent || row.attempts >= row.maxAttempts) {
+    if (a.permanent || row.attempts >= (a.maxAttempts ?? row.maxAttempts)) {
       stmt(db, `update jobs set state = 'dead', lease_until = null, lease_token = null, owner = null, last_error = ?, updated_at = ? where id = ?`).run(a.error, a.now, a.id);
       return 'dead';
     }

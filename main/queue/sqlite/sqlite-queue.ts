@@ -154,7 +154,7 @@ class SqliteConsumer implements Consumer {
         // Expired leases are recovered by whoever polls next; at most a few times per lease period.
         if (now - this.lastReclaim >= Math.min(1000, leaseMs / 4)) {
           this.lastReclaim = now;
-          await this.exec.call('jobs.reclaim', { queue: this.queue.name, now });
+          await this.exec.call('jobs.reclaim', { queue: this.queue.name, now, maxAttempts: this.queue.options.maxAttempts });
         }
         const room = concurrency - this.running.size;
         const jobs = room > 0 ? await this.exec.call('jobs.claim', { queue: this.queue.name, owner: this.owner, leaseMs, limit: room, now: Date.now() }) : [];
@@ -218,6 +218,7 @@ class SqliteConsumer implements Consumer {
       token: job.token,
       error: errorText(err),
       permanent: isPermanent(err),
+      maxAttempts: this.queue.options.maxAttempts,
       retryAt: now + backoffDelay(job.attempts, backoffMs, backoffMaxMs),
       now,
     });
