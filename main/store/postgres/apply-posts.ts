@@ -1,192 +1,271 @@
 // Posts, their refs, distribution, links, interactions and tombstones, applied in bulk.
 //
-// The batch's post-related observations are first replayed in order against the posts' current
-// state (exists? stub? tombstoned?) to decide, per post, one final insert or update plus the
-// edges to record. That keeps the order-dependent rules exact (a stub filled later records its
-// refs; a tombstone blanks content and removes edges recorded before it, and nothing comes back
-// after it) while each table still gets a single statement.
+// Posts are planned before anything is written: the existing rows the batch will change are read
+// (and locked, in external-id order), then the batch's post observations are replayed in order
+// against that state in memory, exactly as the SQLite writer applies them one by one (a stub
+// filled later records its refs; a tombstone blanks content and removes edges, and nothing comes
+// back after it). The plan says which accounts and lists the batch needs (a post seen after its
+// tombstone creates no recipients), and then each table gets a single statement.
+//
+// Two hosts may both see a post as new. The one whose insert loses the race rolls back to a
+// savepoint and plans again against the rows now committed (applyPostsPhase). Every writer
+// takes locks in the same order (accounts, lists, then posts in key order), so the only
+// deadlocks left are rare ones between re-plans, and the caller retries those whole.
 
 import type pg from 'pg';
 import type { ApplyResult, InteractionSeen, PostSeen, TombstoneSeen } from '../../model/observations.js';
 import { serviceOf } from '../../model/external-id.js';
-import type { AccountMap, ApplyContext } from './apply.js';
-import { sortedBy } from './apply.js';
+import type { AccountMap, ApplyContext } from './apply-types.js';
+import { sortedBy } from './apply-types.js';
 import { byCodeUnit, isoOrNull, msOf, pgJson, pgText } from './sql-values.js';
 
-type PostObs = PostSeen | TombstoneSeen | InteractionSeen;
+export type PostObs = PostSeen | TombstoneSeen | InteractionSeen;
 
-/** Content a full post carries. `undefined` text/raw in an edit mean "not given: keep". */
-interface Content {
-  poster: number;
-  text: string | null | undefined;
-  when: number | null;
-  url: string | null;
-  raw: string | null | undefined;
-}
-
-interface Edges {
-  refs: Map<string, { rel: string; post: string }>;
-  dist: Map<string, { rel: string; target: string }>;
-  links: Set<string>;
+/** Another host inserted a post we were inserting: re-run the whole transaction (SQLSTATE-like). */
+export class PostRaceError extends Error {
+  readonly code = '40001';
+  constructor(n: number) {
+    super(`${n} post(s) were created concurrently by another writer; retrying the batch`);
+  }
 }
 
 interface PostState {
   eid: string;
   id: number | undefined;
-  /** Has the post a poster (now, including what this batch did)? */
-  full: boolean;
+  /** Not in the database when the batch started: inserted in its final state. */
+  isNew: boolean;
+  /** Touched by the batch at all (a reference or interaction makes an unknown post a stub). */
+  exists: boolean;
+  hasPoster: boolean;
+  /** The poster this batch sets (external id), when it sets one. */
+  poster: string | undefined;
+  when: number | null;
+  url: string | null;
+  whenSet: boolean;
+  urlSet: boolean;
+  /** New text / raw JSON text; undefined = left as it is. */
+  text: string | null | undefined;
+  raw: string | null | undefined;
   tombstone: boolean;
-  /** Tombstoned by this batch (it was not before). */
-  tombstoned: boolean;
-  /** Filled by this batch (it was a stub or unknown before). */
-  fill: Content | undefined;
-  /** Edits to an existing full post. */
-  edit: { text?: string | null; raw?: string | null } | undefined;
+  tombstonedNow: boolean;
   firstSeen: number;
   source: string | null;
-  edges: Edges;
+  refs: Map<string, { rel: string; post: string }>;
+  dist: Map<string, { rel: string; target: string }>;
+  links: Set<string>;
 }
 
-interface PostRow {
+export interface PostPlan {
+  states: Map<string, PostState>;
+  interactions: Map<string, { account: string; post: string; kind: string; at: number }>;
+  /** Accounts the recorded rows point at (all created beforehand; checked before writing). */
+  accounts: Set<string>;
+  /** Lists and channels of the distribution actually recorded. */
+  lists: Set<string>;
+  result: Pick<ApplyResult, 'posts' | 'stubs' | 'tombstones'>;
+}
+
+interface LoadedRow {
   id: string;
   external_id: string;
-  full: boolean;
+  has_poster: boolean;
+  posted_at: Date | null;
+  url: string | null;
   tombstone: boolean;
 }
 
-function newState(eid: string, seen: number): PostState {
+function blank(eid: string, now: number): PostState {
   return {
     eid,
     id: undefined,
-    full: false,
+    isNew: true,
+    exists: false,
+    hasPoster: false,
+    poster: undefined,
+    when: null,
+    url: null,
+    whenSet: false,
+    urlSet: false,
+    text: undefined,
+    raw: undefined,
     tombstone: false,
-    tombstoned: false,
-    fill: undefined,
-    edit: undefined,
-    firstSeen: seen,
+    tombstonedNow: false,
+    firstSeen: now,
     source: null,
-    edges: { refs: new Map(), dist: new Map(), links: new Set() },
+    refs: new Map(),
+    dist: new Map(),
+    links: new Set(),
   };
 }
 
-function postRefs(batch: readonly PostObs[]): string[] {
-  const s = new Set<string>();
+/** Read the posts the batch names; lock, in key order, those it may change. */
+async function loadPosts(client: pg.PoolClient, batch: readonly PostObs[]): Promise<Map<string, LoadedRow>> {
+  const changed = new Set<string>();
+  const referenced = new Set<string>();
   for (const o of batch) {
     if (o.type === 'post') {
-      s.add(o.externalId);
-      for (const r of o.refs ?? []) s.add(r.post);
-    } else s.add(o.post);
+      changed.add(o.externalId);
+      for (const r of o.refs ?? []) referenced.add(r.post);
+    } else if (o.type === 'tombstone') changed.add(o.post);
+    else referenced.add(o.post);
   }
-  return [...s].sort(byCodeUnit);
+  for (const e of changed) referenced.delete(e);
+  const rows = new Map<string, LoadedRow>();
+  const cols = 'id, external_id, poster is not null as has_poster, posted_at, url, tombstone';
+  if (changed.size) {
+    const r = await client.query<LoadedRow>(
+      `select ${cols} from posts where external_id = any($1::text[]) order by external_id collate "C" for no key update`,
+      [[...changed].sort(byCodeUnit)],
+    );
+    for (const row of r.rows) rows.set(row.external_id, row);
+  }
+  if (referenced.size) {
+    const r = await client.query<LoadedRow>(`select ${cols} from posts where external_id = any($1::text[])`, [[...referenced]]);
+    for (const row of r.rows) rows.set(row.external_id, row);
+  }
+  return rows;
 }
 
-/** Replay one post observation against the post's state. */
-function replayPost(o: PostSeen, st: PostState, accounts: AccountMap, now: number): void {
-  const seen = msOf(o.seenAt, now, `post ${o.externalId} seenAt`);
-  st.firstSeen = Math.min(st.firstSeen, seen);
-  st.source ??= o.provenance?.source ?? null;
-  // A post without poster is only a reference (a stub); a tombstoned one never gets content back.
-  if (!o.poster || st.tombstone) return;
-  const text = o.text === undefined ? undefined : pgText(o.text);
-  const raw = o.raw === undefined ? undefined : pgJson(o.raw);
-  if (!st.full) {
-    st.full = true;
-    st.fill = {
-      poster: accounts.get(o.poster)!.id,
-      text: text ?? null,
-      when: o.when === undefined ? null : msOf(o.when, now, `post ${o.externalId} when`),
-      url: pgText(o.url ?? null),
-      raw: raw ?? null,
-    };
-  } else if (st.fill) {
-    if (text !== undefined) st.fill.text = text;
-    if (raw !== undefined) st.fill.raw = raw;
-  } else {
-    st.edit ??= {};
-    if (text !== undefined) st.edit.text = text;
-    if (raw !== undefined) st.edit.raw = raw;
-  }
-  for (const r of o.refs ?? []) st.edges.refs.set(`${r.rel}\u0000${r.post}`, r);
-  for (const d of o.distribution ?? []) {
-    const target = d.rel === 'broadcast' ? '' : (d.target ?? '');
-    st.edges.dist.set(`${d.rel}\u0000${target}`, { rel: d.rel, target });
-  }
-  for (const l of o.links ?? []) st.edges.links.add(pgText(l));
-}
+export async function planPosts(ctx: ApplyContext, batch: readonly PostObs[]): Promise<PostPlan> {
+  const { now } = ctx;
+  const plan: PostPlan = { states: new Map(), interactions: new Map(), accounts: new Set(), lists: new Set(), result: { posts: 0, stubs: 0, tombstones: 0 } };
+  if (!batch.length) return plan;
+  const loaded = await loadPosts(ctx.client, batch);
+  const { states, result } = plan;
 
-function replayTombstone(st: PostState): void {
-  if (!st.tombstone) st.tombstoned = true;
-  st.tombstone = true;
-  if (st.fill) {
-    st.fill.text = null;
-    st.fill.raw = null;
-  }
-  st.edit = undefined;
-  // Relationships from the post and its distribution go; its links are kept (docs/observations.md).
-  st.edges.refs.clear();
-  st.edges.dist.clear();
-}
-
-/** Merge a row another host inserted concurrently into a state built for a new post. */
-function adoptRow(st: PostState, row: PostRow): void {
-  st.id = Number(row.id);
-  if (row.tombstone) {
-    st.tombstoned = false;
-    st.tombstone = true;
-    st.fill = undefined;
-    st.edit = undefined;
-    st.edges.refs.clear();
-    st.edges.dist.clear();
-    st.edges.links.clear();
-    return;
-  }
-  if (row.full && st.fill) {
-    // Already full: what would have filled it is now an edit of text/raw.
-    st.edit = { text: st.fill.text ?? undefined, raw: st.fill.raw ?? undefined };
-    st.fill = undefined;
-  }
-}
-
-export async function applyPosts(
-  ctx: ApplyContext,
-  batch: readonly PostObs[],
-  accounts: AccountMap,
-  lists: Map<string, number>,
-  result: ApplyResult,
-): Promise<void> {
-  if (!batch.length) return;
-  const { client, now } = ctx;
-  const eids = postRefs(batch);
-  const states = new Map<string, PostState>();
-  const existing = await loadPosts(client, eids);
-  const existed = new Set<string>();
-  for (const eid of eids) {
-    const st = newState(eid, now);
-    const row = existing.get(eid);
-    if (row) {
-      existed.add(eid);
-      st.id = Number(row.id);
-      st.full = row.full;
-      st.tombstone = row.tombstone;
+  const state = (eid: string): PostState => {
+    let st = states.get(eid);
+    if (!st) {
+      st = blank(eid, now);
+      const row = loaded.get(eid);
+      if (row) {
+        st.id = Number(row.id);
+        st.isNew = false;
+        st.exists = true;
+        st.hasPoster = row.has_poster;
+        st.when = row.posted_at ? row.posted_at.getTime() : null;
+        st.url = row.url;
+        st.tombstone = row.tombstone;
+      }
+      states.set(eid, st);
     }
-    states.set(eid, st);
-  }
+    return st;
+  };
+  /** A post known only by reference becomes a stub. */
+  const touch = (eid: string): PostState => {
+    const st = state(eid);
+    if (!st.exists) {
+      st.exists = true;
+      result.stubs++;
+    }
+    return st;
+  };
 
-  const interactions = new Map<string, { account: number; post: string; kind: string; at: number }>();
+  const recordEdges = (st: PostState, o: PostSeen) => {
+    for (const r of o.refs ?? []) {
+      touch(r.post);
+      st.refs.set(`${r.rel}\u0000${r.post}`, { rel: r.rel, post: r.post });
+    }
+    for (const d of o.distribution ?? []) {
+      const target = d.rel === 'broadcast' || d.target === undefined ? '' : d.target;
+      st.dist.set(`${d.rel}\u0000${target}`, { rel: d.rel, target });
+      if (target && (d.rel === 'list' || d.rel === 'channel')) plan.lists.add(target);
+      else if (target) plan.accounts.add(target);
+    }
+    for (const l of o.links ?? []) st.links.add(pgText(l));
+  };
+
   for (const o of batch) {
-    if (o.type === 'post') replayPost(o, states.get(o.externalId)!, accounts, now);
-    else if (o.type === 'tombstone') replayTombstone(states.get(o.post)!);
-    else {
-      const account = accounts.get(o.account)!.id;
+    if (o.type === 'interaction') {
+      touch(o.post);
       const at = msOf(o.when, now, `interaction ${o.account} ${o.kind} ${o.post}: when`);
-      const key = `${account}\u0000${o.post}\u0000${o.kind}`;
-      const prev = interactions.get(key);
-      if (!prev || at < prev.at) interactions.set(key, { account, post: o.post, kind: o.kind, at });
+      const key = `${o.account}\u0000${o.post}\u0000${o.kind}`;
+      const prev = plan.interactions.get(key);
+      // One row per (account, post, kind); the earliest time is kept, whatever the order.
+      if (!prev || at < prev.at) plan.interactions.set(key, { account: o.account, post: o.post, kind: o.kind, at });
+      continue;
     }
+    if (o.type === 'tombstone') {
+      const st = touch(o.post);
+      if (st.tombstone) continue;
+      st.tombstone = true;
+      st.tombstonedNow = true;
+      st.text = null;
+      st.raw = null;
+      // Relationships from the post and its distribution go; its links stay (docs/observations.md).
+      st.refs.clear();
+      st.dist.clear();
+      result.tombstones++;
+      continue;
+    }
+    // A post observation.
+    const seen = msOf(o.seenAt, now, `post ${o.externalId} seenAt`);
+    const when = o.when === undefined ? null : msOf(o.when, now, `post ${o.externalId} when`);
+    const url = o.url === undefined ? null : pgText(o.url);
+    const text = o.text === undefined ? undefined : pgText(o.text);
+    const raw = o.raw === undefined ? undefined : pgJson(o.raw);
+    if (o.poster) plan.accounts.add(o.poster);
+    const st = state(o.externalId);
+    st.firstSeen = Math.min(st.firstSeen, seen);
+    st.source ??= o.provenance?.source ?? null;
+    if (!st.exists) {
+      // First sighting: the row as given (a stub when there is no poster).
+      st.exists = true;
+      st.hasPoster = o.poster !== undefined;
+      st.poster = o.poster;
+      st.when = when;
+      st.url = url;
+      st.text = text ?? null;
+      st.raw = raw ?? null;
+      if (o.poster) result.posts++;
+      else result.stubs++;
+      recordEdges(st, o);
+      continue;
+    }
+    if (st.tombstone) {
+      // A deleted post never gets its content back; learning who posted it is harmless.
+      if (o.poster && !st.hasPoster) {
+        st.hasPoster = true;
+        st.poster = o.poster;
+        if (when !== null) [st.when, st.whenSet] = [when, true];
+        if (url !== null) [st.url, st.urlSet] = [url, true];
+      }
+      continue;
+    }
+    if (!st.hasPoster && o.poster) {
+      // A stub filled in: it becomes a full post, refs and all.
+      st.hasPoster = true;
+      st.poster = o.poster;
+      if (when !== null) [st.when, st.whenSet] = [when, true];
+      if (url !== null) [st.url, st.urlSet] = [url, true];
+      if (text !== undefined) st.text = text;
+      if (raw !== undefined) st.raw = raw;
+      result.posts++;
+    } else {
+      // Seen again: text and raw follow edits; when and url are only ever filled in.
+      if (text !== undefined) st.text = text;
+      if (raw !== undefined) st.raw = raw;
+      if (when !== null && st.when === null) [st.when, st.whenSet] = [when, true];
+      if (url !== null && st.url === null) [st.url, st.urlSet] = [url, true];
+    }
+    recordEdges(st, o);
   }
+  return plan;
+}
+
+export async function writePosts(ctx: ApplyContext, plan: PostPlan, accounts: AccountMap, lists: Map<string, number>, result: ApplyResult): Promise<void> {
+  const { client } = ctx;
+  const { states } = plan;
+  if (!states.size) return;
+  // Counted into `result` only once every statement went through (a race rolls them back).
+  const counts = { edges: 0, interactions: 0 };
+  const posterId = (st: PostState) => (st.poster === undefined ? null : accounts.get(st.poster)!.id);
 
   // 1. New posts, each inserted once in its final state.
-  const fresh = eids.filter((e) => !existed.has(e)).map((e) => states.get(e)!);
+  const fresh = sortedBy(
+    [...states.values()].filter((s) => s.isNew && s.exists),
+    (s) => [s.eid],
+  );
   if (fresh.length) {
     const r = await client.query<{ id: string; external_id: string }>(
       `insert into posts (external_id, service, poster, posted_at, text, url, tombstone, raw, source, first_seen)
@@ -199,105 +278,72 @@ export async function applyPosts(
       [
         fresh.map((s) => s.eid),
         fresh.map((s) => serviceOf(s.eid)),
-        fresh.map((s) => s.fill?.poster ?? null),
-        fresh.map((s) => isoOrNull(s.fill?.when)),
-        fresh.map((s) => s.fill?.text ?? null),
-        fresh.map((s) => s.fill?.url ?? null),
+        fresh.map(posterId),
+        fresh.map((s) => isoOrNull(s.when)),
+        fresh.map((s) => s.text ?? null),
+        fresh.map((s) => s.url),
         fresh.map((s) => s.tombstone),
-        fresh.map((s) => s.fill?.raw ?? null),
+        fresh.map((s) => s.raw ?? null),
         fresh.map((s) => pgText(s.source)),
         fresh.map((s) => isoOrNull(s.firstSeen)),
       ],
     );
-    const inserted = new Set<string>();
-    for (const row of r.rows) {
-      const st = states.get(row.external_id)!;
-      st.id = Number(row.id);
-      inserted.add(row.external_id);
-      if (st.fill) result.posts++;
-      else result.stubs++;
-      if (st.tombstoned) result.tombstones++;
-      st.fill = undefined; // written
-      st.tombstoned = false;
-    }
-    // Inserted by another host between our read and our insert: treat them as existing rows.
-    const raced = fresh.filter((s) => !inserted.has(s.eid));
-    if (raced.length) {
-      const rows = await loadPosts(client, raced.map((s) => s.eid));
-      for (const st of raced) {
-        adoptRow(st, rows.get(st.eid)!);
-        existed.add(st.eid);
-      }
-    }
+    if (r.rows.length !== fresh.length) throw new PostRaceError(fresh.length - r.rows.length);
+    for (const row of r.rows) states.get(row.external_id)!.id = Number(row.id);
   }
 
-  const olds = eids.filter((e) => existed.has(e)).map((e) => states.get(e)!);
-
-  // 2. Stubs filled in.
-  const fills = sortedBy(olds.filter((s) => s.fill), (s) => [s.id!]);
-  if (fills.length) {
-    const r = await client.query(
-      `update posts p set poster = u.poster, posted_at = u.posted_at, text = u.text, url = u.url, raw = u.raw::jsonb,
-         source = coalesce(p.source, u.source)
-       from unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[]) as u(id, poster, posted_at, text, url, raw, source)
-       where p.id = u.id and p.poster is null and not p.tombstone
-       returning p.id`,
-      [
-        fills.map((s) => s.id),
-        fills.map((s) => s.fill!.poster),
-        fills.map((s) => isoOrNull(s.fill!.when)),
-        fills.map((s) => s.fill!.text ?? null),
-        fills.map((s) => s.fill!.url),
-        fills.map((s) => s.fill!.raw ?? null),
-        fills.map((s) => pgText(s.source)),
-      ],
-    );
-    result.posts += r.rowCount ?? 0;
-  }
-
-  // 3. Edits of full posts: text/raw only, and only when they changed.
-  const edits = sortedBy(olds.filter((s) => s.edit && (s.edit.text !== undefined || s.edit.raw !== undefined)), (s) => [s.id!]);
-  if (edits.length) {
+  // 2. Existing posts the batch changed: one UPDATE, each column set only when the plan says so.
+  const olds = sortedBy(
+    [...states.values()].filter(
+      (s) => !s.isNew && (s.poster !== undefined || s.whenSet || s.urlSet || s.text !== undefined || s.raw !== undefined || s.tombstonedNow || s.firstSeen < ctx.now),
+    ),
+    (s) => [s.id!],
+  );
+  if (olds.length) {
     await client.query(
       `update posts p set
-         text = case when u.has_text then u.text else p.text end,
-         raw = case when u.has_raw then u.raw::jsonb else p.raw end
-       from unnest($1::bigint[], $2::boolean[], $3::text[], $4::boolean[], $5::text[]) as u(id, has_text, text, has_raw, raw)
-       where p.id = u.id and not p.tombstone and p.poster is not null
-         and ((u.has_text and p.text is distinct from u.text) or (u.has_raw and p.raw is distinct from u.raw::jsonb))`,
+         poster = coalesce(u.poster, p.poster),
+         posted_at = case when u.set_when then u.posted_at else p.posted_at end,
+         url = case when u.set_url then u.url else p.url end,
+         text = case when u.set_text then u.text else p.text end,
+         raw = case when u.set_raw then u.raw::jsonb else p.raw end,
+         tombstone = p.tombstone or u.tomb,
+         first_seen = least(p.first_seen, u.first_seen),
+         source = coalesce(p.source, u.source)
+       from unnest($1::bigint[], $2::bigint[], $3::boolean[], $4::timestamptz[], $5::boolean[], $6::text[], $7::boolean[], $8::text[], $9::boolean[], $10::text[], $11::boolean[], $12::timestamptz[], $13::text[])
+         as u(id, poster, set_when, posted_at, set_url, url, set_text, text, set_raw, raw, tomb, first_seen, source)
+       where p.id = u.id
+         and (u.poster is not null or u.set_when or u.set_url or u.tomb
+              or (u.set_text and p.text is distinct from u.text)
+              or (u.set_raw and p.raw is distinct from u.raw::jsonb)
+              or p.first_seen is null or p.first_seen > u.first_seen)`,
       [
-        edits.map((s) => s.id),
-        edits.map((s) => s.edit!.text !== undefined),
-        edits.map((s) => s.edit!.text ?? null),
-        edits.map((s) => s.edit!.raw !== undefined),
-        edits.map((s) => s.edit!.raw ?? null),
+        olds.map((s) => s.id),
+        olds.map(posterId),
+        olds.map((s) => s.whenSet),
+        olds.map((s) => isoOrNull(s.when)),
+        olds.map((s) => s.urlSet),
+        olds.map((s) => s.url),
+        olds.map((s) => s.text !== undefined),
+        olds.map((s) => s.text ?? null),
+        olds.map((s) => s.raw !== undefined),
+        olds.map((s) => s.raw ?? null),
+        olds.map((s) => s.tombstonedNow),
+        olds.map((s) => isoOrNull(s.firstSeen)),
+        olds.map((s) => pgText(s.source)),
       ],
     );
   }
-
-  // 4. Seen times widen.
-  const seenRows = sortedBy([...olds], (s) => [s.id!]);
-  if (seenRows.length) {
-    await client.query(
-      `update posts p set first_seen = u.fs from unnest($1::bigint[], $2::timestamptz[]) as u(id, fs)
-       where p.id = u.id and (p.first_seen is null or p.first_seen > u.fs)`,
-      [seenRows.map((s) => s.id), seenRows.map((s) => isoOrNull(s.firstSeen))],
-    );
-  }
-
-  // 5. Tombstones: blank content, drop edges from the post and its distribution; keep the row.
-  const dead = olds.filter((s) => s.tombstoned).map((s) => s.id!).sort((a, b) => a - b);
+  const dead = olds.filter((s) => s.tombstonedNow).map((s) => s.id!);
   if (dead.length) {
-    const r = await client.query('update posts set tombstone = true, text = null, raw = null where id = any($1::bigint[]) and not tombstone returning id', [dead]);
-    result.tombstones += r.rowCount ?? 0;
     await client.query('delete from post_relationships where from_post = any($1::bigint[])', [dead]);
     await client.query('delete from post_distribution where post = any($1::bigint[])', [dead]);
   }
 
-  // 6. Edges of posts that are not tombstoned.
-  const live = [...states.values()].filter((s) => !s.tombstone);
+  // 3. Edges recorded by the plan (none for posts that ended tombstoned).
+  const all = [...states.values()];
   const refs = sortedBy(
-    live.flatMap((s) => [...s.edges.refs.values()].map((r) => ({ from: s.id!, to: states.get(r.post)!.id!, rel: r.rel }))),
+    all.flatMap((s) => [...s.refs.values()].map((r) => ({ from: s.id!, to: states.get(r.post)!.id!, rel: r.rel }))),
     (r) => [r.from, r.to, r.rel],
   );
   if (refs.length) {
@@ -307,17 +353,20 @@ export async function applyPosts(
        order by u.ord on conflict do nothing returning id`,
       [refs.map((r) => r.from), refs.map((r) => r.to), refs.map((r) => r.rel)],
     );
-    result.edges += r.rowCount ?? 0;
+    counts.edges += r.rowCount ?? 0;
   }
   const dist = sortedBy(
-    live.flatMap((s) =>
-      [...s.edges.dist.values()].map((d) => ({
-        post: s.id!,
-        rel: d.rel,
-        target: d.target,
-        recipient: d.rel === 'to' || d.rel === 'cc' || d.rel === 'bcc' ? accounts.get(d.target)!.id : null,
-        list: d.rel === 'list' || d.rel === 'channel' ? lists.get(d.target)! : null,
-      })),
+    all.flatMap((s) =>
+      [...s.dist.values()].map((d) => {
+        const isList = d.rel === 'list' || d.rel === 'channel';
+        return {
+          post: s.id!,
+          rel: d.rel,
+          target: d.target,
+          recipient: d.target && !isList ? accounts.get(d.target)!.id : null,
+          list: d.target && isList ? lists.get(d.target)! : null,
+        };
+      }),
     ),
     (d) => [d.post, d.rel, d.target],
   );
@@ -331,7 +380,7 @@ export async function applyPosts(
     );
   }
   const links = sortedBy(
-    live.flatMap((s) => [...s.edges.links].map((url) => ({ post: s.id!, url }))),
+    all.flatMap((s) => [...s.links].map((url) => ({ post: s.id!, url }))),
     (l) => [l.post, l.url],
   );
   if (links.length) {
@@ -342,10 +391,10 @@ export async function applyPosts(
     );
   }
 
-  // 7. Interactions: one row per (account, post, kind), keeping the earliest time.
+  // 4. Interactions: one row per (account, post, kind), keeping the earliest time.
   const inter = sortedBy(
-    [...interactions.values()].map((i) => ({ ...i, postId: states.get(i.post)!.id! })),
-    (i) => [i.account, i.postId, i.kind],
+    [...plan.interactions.values()].map((i) => ({ account: accounts.get(i.account)!.id, post: states.get(i.post)!.id!, kind: i.kind, at: i.at })),
+    (i) => [i.account, i.post, i.kind],
   );
   if (inter.length) {
     const r = await client.query<{ inserted: boolean }>(
@@ -356,16 +405,38 @@ export async function applyPosts(
        on conflict (account, post, kind) do update set at = excluded.at
        where i.at is null or i.at > excluded.at
        returning (i.xmax = 0) as inserted`,
-      [inter.map((i) => i.account), inter.map((i) => i.postId), inter.map((i) => i.kind), inter.map((i) => isoOrNull(i.at))],
+      [inter.map((i) => i.account), inter.map((i) => i.post), inter.map((i) => i.kind), inter.map((i) => isoOrNull(i.at))],
     );
-    for (const row of r.rows) if (row.inserted) result.interactions++;
+    for (const row of r.rows) if (row.inserted) counts.interactions++;
   }
+  result.posts += plan.result.posts;
+  result.stubs += plan.result.stubs;
+  result.tombstones += plan.result.tombstones;
+  result.edges += counts.edges;
+  result.interactions += counts.interactions;
 }
 
-async function loadPosts(client: pg.PoolClient, eids: string[]): Promise<Map<string, PostRow>> {
-  const r = await client.query<PostRow>(
-    'select id, external_id, poster is not null as full, tombstone from posts where external_id = any($1::text[])',
-    [eids],
-  );
-  return new Map(r.rows.map((row) => [row.external_id, row]));
+/**
+ * Plan and write the posts; when another host created some of our new posts first, roll back to
+ * a savepoint and plan again (the rows are committed now). Accounts and lists were all created
+ * before, so a re-plan never needs more of them.
+ */
+export async function applyPostsPhase(ctx: ApplyContext, batch: readonly PostObs[], accounts: AccountMap, lists: Map<string, number>, result: ApplyResult): Promise<void> {
+  if (!batch.length) return;
+  for (let attempt = 0; ; attempt++) {
+    await ctx.client.query('savepoint skrode_posts');
+    try {
+      const plan = await planPosts(ctx, batch);
+      for (const a of plan.accounts) if (!accounts.has(a)) throw new Error(`internal: account ${a} was not created before its post`);
+      for (const l of plan.lists) if (!lists.has(l)) throw new Error(`internal: list ${l} was not created before its post`);
+      await writePosts(ctx, plan, accounts, lists, result);
+      await ctx.client.query('release savepoint skrode_posts');
+      return;
+    } catch (err) {
+      // After too many lost races the whole transaction is retried (PostRaceError is 40001).
+      if (!(err instanceof PostRaceError) || attempt >= 8) throw err;
+      ctx.onRace?.();
+      await ctx.client.query('rollback to savepoint skrode_posts');
+    }
+  }
 }

@@ -107,11 +107,12 @@ describe.runIf(await postgresAvailable())('PostgresStore.apply (rows)', () => {
     ]);
     expect(r2).toMatchObject({ posts: 1, stubs: 1, edges: 1 });
     expect(await q<{ text: string }>("select text from posts where external_id = 'twitter+tweet:9'")).toEqual([{ text: 'parent' }]);
-    // An edit changes text and raw only.
-    await t.store.apply([post('twitter+tweet:10', { poster: 'twitter+user:10', text: 'hello (edited)', url: 'https://ignored', raw: { id: 10, v: 2 } })]);
-    expect(await q("select text, url, raw from posts where external_id = 'twitter+tweet:10'")).toEqual([
-      { text: 'hello (edited)', url: null, raw: { id: 10, v: 2 } },
-    ]);
+    // An edit changes text and raw; when and url are only ever filled in.
+    await t.store.apply([post('twitter+tweet:10', { poster: 'twitter+user:10', text: 'hello (edited)', url: 'https://first', when: '2030-01-01T00:00:00Z', raw: { id: 10, v: 2 } })]);
+    await t.store.apply([post('twitter+tweet:10', { poster: 'twitter+user:10', url: 'https://second' })]);
+    const edited = await q<{ posted_at: Date }>("select text, url, raw, posted_at from posts where external_id = 'twitter+tweet:10'");
+    expect(edited).toMatchObject([{ text: 'hello (edited)', url: 'https://first', raw: { id: 10, v: 2 } }]);
+    expect(edited[0]!.posted_at.toISOString()).toBe('2022-01-01T10:00:00.000Z');
     // The generated tsvector follows the text.
     expect(await q("select external_id from posts where search @@ to_tsquery('simple', 'edited')")).toEqual([{ external_id: 'twitter+tweet:10' }]);
     // Tombstone: blank, edges from it and distribution gone, row kept; never resurrected.

@@ -8,28 +8,20 @@
 // the caller). Everything runs on one client inside the caller's transaction.
 
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
 import {
   emptyApplyResult,
   type AccountSeen,
   type ApplyResult,
   type IdentitySeen,
   type Observation,
-  type PostSeen,
 } from '../../model/observations.js';
 import { serviceOf } from '../../model/external-id.js';
 import { fold } from '../../model/fold.js';
+import { serviceInfo } from '../../model/services.js';
 import { areNotSame, lockIdentity, mergeInto, selfHuman } from './identity.js';
 import { byCodeUnit, isoOrNull, msOf, pgJson, pgText } from './sql-values.js';
-import { applyPosts } from './apply-posts.js';
-
-export interface ApplyContext {
-  client: pg.PoolClient;
-  /** The time of this apply: the default for every absent "seen" time. */
-  now: number;
-  /** Services already known to exist, so most batches skip the services upsert. */
-  knownServices: Set<string>;
-}
+import { applyPostsPhase, type PostObs } from './apply-posts.js';
+import { sortedBy, type AccountMap, type ApplyContext } from './apply-types.js';
 
 /** Services this apply created, for the caller to remember once the transaction commits. */
 export interface ApplyOutcome {
@@ -53,38 +45,16 @@ interface NameFold {
   last: number;
 }
 
-export interface AccountRow {
-  id: number;
-  persona: string;
-}
-
-/** External id → row, for every account the batch names. Kept current through merges. */
-export type AccountMap = Map<string, AccountRow>;
-
-function cmpTuple(a: readonly (string | number)[], b: readonly (string | number)[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x === y) continue;
-    if (typeof x === 'number' && typeof y === 'number') return x - y;
-    return byCodeUnit(String(x), String(y));
-  }
-  return 0;
-}
-
-export function sortedBy<T>(rows: T[], key: (r: T) => readonly (string | number)[]): T[] {
-  return rows.sort((a, b) => cmpTuple(key(a), key(b)));
-}
-
-/** Every account external id an observation mentions (created if unknown). */
+/**
+ * Every account external id an observation mentions (created if unknown). Posts are left to the
+ * post plan, which knows which of their recipients are actually recorded.
+ */
 function accountRefs(o: Observation, out: Set<string>): void {
   switch (o.type) {
     case 'account':
       out.add(o.externalId);
       break;
     case 'post':
-      if (o.poster) out.add(o.poster);
-      for (const d of o.distribution ?? []) if ((d.rel === 'to' || d.rel === 'cc' || d.rel === 'bcc') && d.target) out.add(d.target);
       break;
     case 'relationship':
       out.add(o.from);
@@ -134,16 +104,16 @@ async function ensureServices(ctx: ApplyContext, services: Set<string>): Promise
   // A service a newer source introduced: a neutral row, so the foreign keys hold.
   await ctx.client.query(
     `insert into services (id, pretty_name, kind)
-     select s, s, 'social' from unnest($1::text[]) with ordinality as u(s, ord) order by ord
+     select u.s, u.pretty, u.kind from unnest($1::text[], $2::text[], $3::text[]) with ordinality as u(s, pretty, kind, ord) order by ord
      on conflict do nothing`,
-    [missing],
+    [missing, missing.map((m) => serviceInfo(m).pretty), missing.map((m) => serviceInfo(m).kind)],
   );
   return missing;
 }
 
-async function applyAccounts(ctx: ApplyContext, batch: readonly Observation[], result: ApplyResult): Promise<AccountMap> {
+async function applyAccounts(ctx: ApplyContext, batch: readonly Observation[], needed: Set<string>, result: ApplyResult): Promise<AccountMap> {
   const { client, now } = ctx;
-  const refs = new Set<string>();
+  const refs = new Set<string>(needed);
   for (const o of batch) accountRefs(o, refs);
   const folded = new Map<string, AccountFold>();
   const names = new Map<string, NameFold>();
@@ -229,9 +199,12 @@ async function applyAccounts(ctx: ApplyContext, batch: readonly Observation[], r
 }
 
 function addNames(o: AccountSeen, seen: number, names: Map<string, NameFold>): void {
+  const twitter = o.externalId.startsWith('twitter+');
   for (const n of o.names ?? []) {
-    const name = pgText(n.name).trim();
+    let name = pgText(n.name).trim();
     if (!name) continue;
+    // Twitter handles keep their @ (the original's convention), whichever way the source wrote them.
+    if (twitter && n.kind === 'handle' && !name.startsWith('@')) name = `@${name}`;
     const key = `${o.externalId}\u0000${n.kind}\u0000${name}`;
     const f = names.get(key);
     if (f) {
@@ -272,10 +245,9 @@ async function applyNames(ctx: ApplyContext, names: Map<string, NameFold>, map: 
 }
 
 /** List external ids → row ids: lists named by list observations or by list/channel distribution. */
-async function applyLists(ctx: ApplyContext, batch: readonly Observation[], accounts: AccountMap): Promise<Map<string, number>> {
+async function applyLists(ctx: ApplyContext, batch: readonly Observation[], referenced: Set<string>, accounts: AccountMap): Promise<Map<string, number>> {
   const { client, now } = ctx;
   const folded = new Map<string, { name: string | null; owner: number | null; members: Set<number> }>();
-  const referenced = new Set<string>();
   for (const o of batch) {
     if (o.type === 'list') {
       const f = folded.get(o.externalId) ?? { name: null, owner: null, members: new Set<number>() };
@@ -283,8 +255,6 @@ async function applyLists(ctx: ApplyContext, batch: readonly Observation[], acco
       if (o.owner) f.owner = accounts.get(o.owner)!.id;
       for (const m of o.members ?? []) f.members.add(accounts.get(m)!.id);
       folded.set(o.externalId, f);
-    } else if (o.type === 'post') {
-      for (const d of o.distribution ?? []) if ((d.rel === 'list' || d.rel === 'channel') && d.target) referenced.add(d.target);
     }
   }
   const ids = new Map<string, number>();
@@ -421,7 +391,7 @@ async function applyIdentities(ctx: ApplyContext, batch: readonly Observation[],
     for (const eid of o.accounts.slice(1)) {
       const loser = accounts.get(eid)!.persona;
       if (loser === winner || (await areNotSame(client, winner, loser))) continue;
-      await mergeInto(client, winner, loser, 'identity', `identity from ${o.provenance?.source ?? 'unknown source'}`, at);
+      await mergeInto(client, winner, loser, 'identity', `identity from ${o.provenance?.source ?? 'unknown source'}`, at, ctx.mergeSeq++);
       result.merges++;
       for (const row of accounts.values()) if (row.persona === loser) row.persona = winner;
     }
@@ -441,11 +411,28 @@ export async function applyBatch(ctx: ApplyContext, batch: readonly Observation[
   const result = emptyApplyResult();
   if (batch.some((o) => o.type === 'identity')) await lockIdentity(ctx.client);
   const accountIds = new Set<string>();
-  for (const o of batch) accountRefs(o, accountIds);
+  for (const o of batch) {
+    accountRefs(o, accountIds);
+    if (o.type === 'post') {
+      if (o.poster) accountIds.add(o.poster);
+      for (const d of o.distribution ?? []) if (d.target) accountIds.add(d.target);
+    }
+  }
   const newServices = await ensureServices(ctx, servicesOf(batch, accountIds));
-  const accounts = await applyAccounts(ctx, batch, result);
-  const lists = await applyLists(ctx, batch, accounts);
-  await applyPosts(ctx, batch.filter(isPostish), accounts, lists, result);
+  // Every writer locks in one order: accounts, lists, posts (each in key order), then edges.
+  const postAccounts = new Set<string>();
+  const postLists = new Set<string>();
+  for (const o of batch) {
+    if (o.type !== 'post') continue;
+    if (o.poster) postAccounts.add(o.poster);
+    for (const d of o.distribution ?? []) {
+      if (!d.target || d.rel === 'broadcast') continue;
+      (d.rel === 'list' || d.rel === 'channel' ? postLists : postAccounts).add(d.target);
+    }
+  }
+  const accounts = await applyAccounts(ctx, batch, postAccounts, result);
+  const lists = await applyLists(ctx, batch, postLists, accounts);
+  await applyPostsPhase(ctx, batch.filter(isPostish), accounts, lists, result);
   await applyRelationships(ctx, batch, accounts, result);
   await applyEvidence(ctx, batch, accounts, result);
   await applyNotes(ctx, batch, accounts, result);
@@ -453,6 +440,6 @@ export async function applyBatch(ctx: ApplyContext, batch: readonly Observation[
   return { result, newServices };
 }
 
-function isPostish(o: Observation): o is PostSeen | Extract<Observation, { type: 'tombstone' | 'interaction' }> {
+function isPostish(o: Observation): o is PostObs {
   return o.type === 'post' || o.type === 'tombstone' || o.type === 'interaction';
 }

@@ -125,7 +125,9 @@ describe.runIf(await postgresAvailable())('PostgresStore: two hosts applying ove
     };
     await Promise.all([drive(hostA!, runA, 3), drive(hostB!, runB, 3)]);
     // Sorted lock order should make deadlocks rare; any that happen are retried, never surfaced.
-    process.stderr.write(`concurrent apply: ${hostA!.retried + hostB!.retried} transaction(s) retried\n`);
+    process.stderr.write(
+      `concurrent apply: ${hostA!.retried + hostB!.retried} transaction(s) retried, ${hostA!.postRaces + hostB!.postRaces} post race(s) re-planned\n`,
+    );
 
     for (const b of [...shared, ...onlyA, ...onlyB]) await reference.store.apply(b);
     const got = await dump(hostA!);

@@ -30,10 +30,19 @@ export interface MergeDetail {
   links: { human: string; rel: PersonaRel; createdAt: string }[];
   /** Humans the merge newly linked to the winner (removed again on split). */
   addedLinks: string[];
+  /** The loser's "not the same person" marks, which the winner took over. */
+  antiLinks: { other: string; createdAt: string; inserted: boolean }[];
+  /** Order of merges done in one transaction (they share `at`). */
+  seq: number;
 }
 
+/** Ids are uuids; anything else names nothing (the same answer SQLite gives). */
 function checkUuid(id: string, what: string): void {
-  if (typeof id !== 'string' || !isUuid(id)) throw new StoreError(`${what} ${JSON.stringify(id)} is not a uuid`, 'invalid');
+  if (typeof id !== 'string' || !isUuid(id)) throw new StoreError(`no ${what} ${JSON.stringify(id)}`, 'not-found');
+}
+
+function orderedPair(a: string, b: string): [string, string] {
+  return a < b ? [a, b] : [b, a];
 }
 
 export async function personaExists(client: pg.PoolClient, id: string): Promise<boolean> {
@@ -62,10 +71,15 @@ export async function mergeInto(
   op: 'merge' | 'identity',
   reason: string | null,
   at: Date,
+  seq = 0,
 ): Promise<MergeRecord> {
-  checkUuid(winner, 'winner persona');
-  checkUuid(loser, 'loser persona');
-  if (winner.toLowerCase() === loser.toLowerCase()) throw new StoreError('cannot merge a persona into itself', 'invalid');
+  if (typeof winner === 'string' && typeof loser === 'string' && winner.toLowerCase() === loser.toLowerCase()) {
+    throw new StoreError('cannot merge a persona into itself', 'invalid');
+  }
+  checkUuid(winner, 'persona');
+  checkUuid(loser, 'persona');
+  winner = winner.toLowerCase();
+  loser = loser.toLowerCase();
   const rows = await client.query<{ id: string; created_at: Date; more: unknown }>(
     'select id, created_at, more from personas where id = any($1::uuid[]) order by id for update',
     [[winner, loser]],
@@ -73,6 +87,7 @@ export async function mergeInto(
   const loserRow = rows.rows.find((r) => r.id === loser.toLowerCase());
   if (!rows.rows.some((r) => r.id === winner.toLowerCase())) throw new StoreError(`no persona ${winner}`, 'not-found');
   if (!loserRow) throw new StoreError(`no persona ${loser}`, 'not-found');
+  if (await areNotSame(client, winner, loser)) throw new StoreError(`personas ${winner} and ${loser} are marked as not the same person`, 'conflict');
 
   const moved = await client.query<{ id: string }>('update accounts set persona = $1 where persona = $2 returning id', [winner, loser]);
   const notes = await client.query<{ id: string }>('update notes set persona = $1 where persona = $2 returning id', [winner, loser]);
@@ -86,6 +101,19 @@ export async function mergeInto(
      on conflict do nothing returning human`,
     [winner, loser],
   );
+  // "Not the same person" follows the accounts: the winner takes over the loser's marks.
+  const anti = await client.query<{ other: string; created_at: Date }>(
+    `select case when persona_a = $1 then persona_b else persona_a end as other, created_at
+     from anti_links where persona_a = $1 or persona_b = $1 order by 1`,
+    [loser],
+  );
+  const antiLinks: MergeDetail['antiLinks'] = [];
+  for (const l of anti.rows) {
+    const [x, y] = orderedPair(winner, l.other);
+    const r = await client.query('insert into anti_links (persona_a, persona_b, created_at) values ($1, $2, $3) on conflict do nothing', [x, y, l.created_at]);
+    antiLinks.push({ other: l.other, createdAt: l.created_at.toISOString(), inserted: r.rowCount === 1 });
+  }
+  await client.query('delete from anti_links where persona_a = $1 or persona_b = $1', [loser]);
   await client.query('delete from personas where id = $1', [loser]);
 
   const detail: MergeDetail = {
@@ -95,6 +123,8 @@ export async function mergeInto(
     notes: notes.rows.map((r) => Number(r.id)).sort((a, b) => a - b),
     links: links.rows.map((r) => ({ human: r.human, rel: r.rel, createdAt: r.created_at.toISOString() })),
     addedLinks: added.rows.map((r) => r.human).sort(),
+    antiLinks,
+    seq,
   };
   const id = randomUUID();
   await client.query('insert into merge_log (id, op, winner, loser, reason, detail, at) values ($1, $2, $3, $4, $5, $6::jsonb, $7)', [
@@ -106,29 +136,29 @@ export async function mergeInto(
     JSON.stringify(detail),
     at,
   ]);
-  return { id, winner: winner.toLowerCase(), loser: loser.toLowerCase(), movedAccounts: detail.accounts.length, at: at.toISOString() };
+  return { id, winner, loser, movedAccounts: detail.accounts.length, at: at.toISOString() };
 }
 
 /** Where a persona's accounts live now: itself, or the persona it was (transitively) merged into. */
-async function currentPersona(client: pg.PoolClient, persona: string): Promise<string | null> {
+async function currentPersona(client: pg.PoolClient, persona: string, mergeId: string): Promise<string> {
   let cur = persona;
   const seen = new Set<string>();
   while (!(await personaExists(client, cur))) {
-    if (seen.has(cur)) return null;
+    if (seen.has(cur)) throw new StoreError(`merge log loops at ${cur}`, 'corrupt');
     seen.add(cur);
     const r = await client.query<{ winner: string }>(
-      'select winner from merge_log where loser = $1 and undone_at is null order by at desc limit 1',
+      "select winner from merge_log where loser = $1 and undone_at is null order by at desc, (detail->>'seq')::int desc limit 1",
       [cur],
     );
     const next = r.rows[0]?.winner;
-    if (!next) return null;
+    if (!next) throw new StoreError(`persona ${persona} no longer exists; cannot undo merge ${mergeId}`, 'conflict');
     cur = next;
   }
   return cur;
 }
 
 export async function splitMerge(client: pg.PoolClient, mergeId: string, at: Date): Promise<void> {
-  checkUuid(mergeId, 'merge id');
+  checkUuid(mergeId, 'merge');
   await lockIdentity(client);
   const r = await client.query<{ winner: string; loser: string; detail: MergeDetail; undone_at: Date | null }>(
     'select winner, loser, detail, undone_at from merge_log where id = $1 for update',
@@ -139,7 +169,7 @@ export async function splitMerge(client: pg.PoolClient, mergeId: string, at: Dat
   if (row.undone_at) throw new StoreError(`merge ${mergeId} was already undone at ${row.undone_at.toISOString()}`, 'conflict');
   if (await personaExists(client, row.loser)) throw new StoreError(`persona ${row.loser} exists again; cannot undo merge ${mergeId}`, 'conflict');
   const d = row.detail;
-  const current = await currentPersona(client, row.winner);
+  const current = await currentPersona(client, row.winner, mergeId);
 
   await client.query('insert into personas (id, created_at, more) values ($1, $2, $3::jsonb)', [
     row.loser,
@@ -148,7 +178,7 @@ export async function splitMerge(client: pg.PoolClient, mergeId: string, at: Dat
   ]);
   if (d.accounts.length) await client.query('update accounts set persona = $1 where id = any($2::bigint[])', [row.loser, d.accounts]);
   if (d.notes.length) await client.query('update notes set persona = $1 where id = any($2::bigint[])', [row.loser, d.notes]);
-  if (current && d.addedLinks.length) {
+  if (d.addedLinks.length) {
     await client.query('delete from persona_control where persona = $1 and human = any($2::uuid[])', [current, d.addedLinks]);
   }
   if (d.links.length) {
@@ -163,15 +193,20 @@ export async function splitMerge(client: pg.PoolClient, mergeId: string, at: Dat
       [row.loser, d.links.map((l) => l.human), d.links.map((l) => l.rel), d.links.map((l) => l.createdAt)],
     );
   }
+  for (const l of d.antiLinks ?? []) {
+    if (l.inserted) await client.query('delete from anti_links where persona_a = $1 and persona_b = $2', orderedPair(current, l.other));
+    const [x, y] = orderedPair(row.loser, l.other);
+    await client.query('insert into anti_links (persona_a, persona_b, created_at) values ($1, $2, $3) on conflict do nothing', [x, y, l.createdAt]);
+  }
   await client.query('update merge_log set undone_at = $2 where id = $1', [mergeId, at]);
 }
 
 export async function linkPersona(client: pg.PoolClient, human: string | null, persona: string, rel: PersonaRel, at: Date): Promise<LinkRecord> {
   if (!['owns', 'participates', 'suspected'].includes(rel)) throw new StoreError(`unknown persona relation ${JSON.stringify(rel)}`, 'invalid');
   checkUuid(persona, 'persona');
-  if (human !== null) checkUuid(human, 'human');
   await lockIdentity(client);
   if (!(await personaExists(client, persona))) throw new StoreError(`no persona ${persona}`, 'not-found');
+  if (human !== null) checkUuid(human, 'human');
   let h = human?.toLowerCase() ?? null;
   if (h === null) {
     h = randomUUID();
@@ -188,8 +223,7 @@ export async function linkPersona(client: pg.PoolClient, human: string | null, p
 }
 
 export async function unlinkPersona(client: pg.PoolClient, human: string, persona: string): Promise<void> {
-  checkUuid(human, 'human');
-  checkUuid(persona, 'persona');
+  if (!isUuid(String(human)) || !isUuid(String(persona))) throw new StoreError(`persona ${persona} is not linked to human ${human}`, 'not-found');
   await lockIdentity(client);
   const r = await client.query('delete from persona_control where human = $1 and persona = $2', [human, persona]);
   if (r.rowCount === 0) throw new StoreError(`persona ${persona} is not linked to human ${human}`, 'not-found');
@@ -205,10 +239,10 @@ export async function selfHuman(client: pg.PoolClient, at: Date): Promise<string
 }
 
 export async function markNotSame(client: pg.PoolClient, a: string, b: string, at: Date): Promise<void> {
+  if (typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase()) throw new StoreError('a persona is always the same person as itself', 'invalid');
   checkUuid(a, 'persona');
   checkUuid(b, 'persona');
-  const [x, y] = a.toLowerCase() < b.toLowerCase() ? [a.toLowerCase(), b.toLowerCase()] : [b.toLowerCase(), a.toLowerCase()];
-  if (x === y) throw new StoreError('a persona cannot be "not the same" as itself', 'invalid');
+  const [x, y] = orderedPair(a.toLowerCase(), b.toLowerCase());
   for (const p of [x, y]) if (!(await personaExists(client, p))) throw new StoreError(`no persona ${p}`, 'not-found');
   await client.query('insert into anti_links (persona_a, persona_b, created_at) values ($1, $2, $3) on conflict do nothing', [x, y, at]);
 }
@@ -222,15 +256,17 @@ export async function addPersonaName(client: pg.PoolClient, persona: string, nam
   if (clean.length > 1024) throw new StoreError('a persona name is longer than 1024 characters', 'invalid');
   if (!(await personaExists(client, p))) throw new StoreError(`no persona ${p}`, 'not-found');
   const eid = personaNamesAccount(p);
+  // The pseudo-account is never "seen" anywhere; its names carry the times.
   const acc = await client.query<{ id: string }>(
-    `insert into accounts (external_id, service, persona, first_seen, last_seen) values ($1, 'namesvc', $2, $3, $3)
-     on conflict (external_id) do update set last_seen = greatest(accounts.last_seen, excluded.last_seen)
+    `insert into accounts (external_id, service, persona, source) values ($1, 'namesvc', $2, 'user')
+     on conflict (external_id) do update set source = accounts.source
      returning id`,
-    [eid, p, at],
+    [eid, p],
   );
   await client.query(
-    `insert into names (account, name, kind, fold, first_seen, last_seen) values ($1, $2, 'alias', $3, $4, $4)
-     on conflict (account, name, kind) do update set last_seen = greatest(names.last_seen, excluded.last_seen)`,
+    `insert into names (account, name, kind, fold, first_seen, last_seen) values ($1, $2, 'display', $3, $4, $4)
+     on conflict (account, name, kind) do update set first_seen = least(names.first_seen, excluded.first_seen),
+       last_seen = greatest(names.last_seen, excluded.last_seen)`,
     [acc.rows[0]!.id, clean, fold(clean), at],
   );
 }

@@ -13,8 +13,11 @@ interface Resolved {
   persona: string | null;
 }
 
-/** Personas linked to a human: 'owns' first, then the oldest link. */
-const HUMAN_OF_PERSONA = `select human from persona_control where persona = $1
+/**
+ * The human a persona is shown as: one that owns it, else one it participates in (the oldest
+ * link first). A persona merely "suspected" to be someone shows on its own.
+ */
+const HUMAN_OF_PERSONA = `select human from persona_control where persona = $1 and rel in ('owns', 'participates')
   order by (rel = 'owns') desc, created_at, human limit 1`;
 
 async function resolve(client: pg.PoolClient, id: string): Promise<Resolved | null> {
@@ -45,7 +48,7 @@ interface AccountRow {
   persona: string;
   external_id: string;
   service: string;
-  pretty_name: string;
+  pretty_name: string | null;
   profile: Record<string, unknown> | null;
   first_seen: Date | null;
   last_seen: Date | null;
@@ -75,13 +78,13 @@ async function personas(client: pg.PoolClient, list: { id: string; rel: PersonaR
   const ids = list.map((p) => p.id);
   const accounts = await client.query<AccountRow>(
     `select a.id, a.persona, a.external_id, a.service, s.pretty_name, a.profile, a.first_seen, a.last_seen
-     from accounts a join services s on s.id = a.service
-     where a.persona = any($1::uuid[]) order by a.id`,
+     from accounts a left join services s on s.id = a.service
+     where a.persona = any($1::uuid[]) order by a.first_seen is null, a.first_seen, a.id`,
     [ids],
   );
   const names = await client.query<NameRow>(
     `select account, name, kind, first_seen, last_seen from names where account = any($1::bigint[])
-     order by last_seen desc nulls last, first_seen desc nulls last, id`,
+     order by last_seen desc nulls last, id desc`,
     [accounts.rows.map((a) => a.id)],
   );
   const namesOf = new Map<string, NameDto[]>();
@@ -99,7 +102,7 @@ async function personas(client: pg.PoolClient, list: { id: string; rel: PersonaR
     const dto: AccountDto = {
       externalId: a.external_id,
       service: a.service,
-      servicePretty: a.pretty_name,
+      servicePretty: a.pretty_name ?? a.service,
       names: namesOf.get(a.id) ?? [],
       profile: a.profile ?? {},
       firstSeen: isoOf(a.first_seen),
@@ -109,21 +112,24 @@ async function personas(client: pg.PoolClient, list: { id: string; rel: PersonaR
     p.firstSeen = minIso(p.firstSeen, dto.firstSeen);
     p.lastSeen = maxIso(p.lastSeen, dto.lastSeen);
   }
-  for (const p of byPersona.values()) {
-    // Every distinct name of every account, most recently seen first.
-    const latest = new Map<string, string>();
-    for (const a of p.accounts) for (const n of a.names) {
-      const prev = latest.get(n.name);
-      if (prev === undefined || (n.lastSeen ?? '') > prev) latest.set(n.name, n.lastSeen ?? '');
-    }
-    p.names = [...latest].sort((x, y) => (x[1] === y[1] ? (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0) : x[1] > y[1] ? -1 : 1)).map(([n]) => n);
+  // Every distinct name of every account: names arrive most recently seen first, so the first
+  // sighting of each keeps that order.
+  const personaOfAccount = new Map(accounts.rows.map((a) => [a.id, a.persona]));
+  const seenNames = new Map<string, Set<string>>();
+  for (const n of names.rows) {
+    const persona = personaOfAccount.get(n.account)!;
+    let seen = seenNames.get(persona);
+    if (!seen) seenNames.set(persona, (seen = new Set()));
+    if (seen.has(n.name)) continue;
+    seen.add(n.name);
+    byPersona.get(persona)!.names.push(n.name);
   }
   return list.map((p) => byPersona.get(p.id)!);
 }
 
 async function notes(client: pg.PoolClient, human: string | null, personaIds: string[]): Promise<NoteDto[]> {
   const r = await client.query<{ id: string; text: string; updated_at: Date }>(
-    `select id, text, updated_at from notes where human = $1 or persona = any($2::uuid[]) order by updated_at, id`,
+    `select id, text, updated_at from notes where human = $1 or persona = any($2::uuid[]) order by updated_at desc, id desc`,
     [human, personaIds],
   );
   return r.rows.map((n) => ({ id: Number(n.id), text: n.text, updatedAt: isoOf(n.updated_at)! }));
@@ -136,7 +142,7 @@ export async function readPerson(client: pg.PoolClient, id: string): Promise<Per
   if (who.human) {
     const h = await client.query<{ is_self: boolean }>('select is_self from humans where id = $1', [who.human]);
     const links = await client.query<{ persona: string; rel: PersonaRelDto }>(
-      'select persona, rel from persona_control where human = $1 order by created_at, persona',
+      'select c.persona, c.rel from persona_control c join personas p on p.id = c.persona where c.human = $1 order by p.created_at, p.id',
       [who.human],
     );
     const list = links.rows.map((l) => ({ id: l.persona, rel: l.rel }));

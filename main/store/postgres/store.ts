@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import type { ApplyResult, Observation, PersonaRel } from '../../model/observations.js';
 import { emptyApplyResult } from '../../model/observations.js';
-import { ValidationError, validateBatch } from '../../model/validate.js';
+import { LIMITS, ValidationError, validateBatch } from '../../model/validate.js';
 import type { PersonDto } from '../../../shared/people.js';
 import { StoreError, type LinkRecord, type MergeRecord, type Store, type StoreCounts } from '../port.js';
 import { applyBatch } from './apply.js';
@@ -27,6 +27,8 @@ export class PostgresStore implements Store {
   private closed = false;
   /** Transactions re-run after a deadlock or serialization failure (for status and tests). */
   retried = 0;
+  /** Times a batch lost a race for a new post to another writer and planned its posts again. */
+  postRaces = 0;
   /** Pooled connections found dead (server restarted, backend killed) and replaced. */
   deadConnections = 0;
 
@@ -40,8 +42,9 @@ export class PostgresStore implements Store {
     if (this.closed) return Promise.reject(new StoreError('the Postgres store is closed', 'invalid'));
     return withTransaction(this.pool, fn, {
       retries: this.options.retries ?? 5,
-      onRetry: () => {
+      onRetry: (err) => {
         this.retried++;
+        if (process.env.SKRODE_DEBUG_PG) process.stderr.write(`postgres: retrying a transaction after ${(err as Error).message} ${(err as { detail?: string }).detail ?? ""} ${(err as { where?: string }).where ?? ""}\n`);
       },
       onDeadClient: () => {
         this.deadConnections++;
@@ -70,7 +73,18 @@ export class PostgresStore implements Store {
       throw e;
     }
     if (!valid.length) return emptyApplyResult();
-    const outcome = await this.tx((client) => applyBatch({ client, now: Date.now(), knownServices: this.knownServices }, valid));
+    const outcome = await this.tx((client) => applyBatch(
+        {
+          client,
+          now: Date.now(),
+          knownServices: this.knownServices,
+          mergeSeq: 0,
+          onRace: () => {
+            this.postRaces++;
+          },
+        },
+        valid,
+      ),);
     for (const s of outcome.newServices) this.knownServices.add(s);
     return outcome.result;
   }
@@ -108,7 +122,8 @@ export class PostgresStore implements Store {
   }
 
   setNote(target: { human?: string; persona?: string }, text: string, noteId?: number): Promise<number> {
-    if (typeof text !== 'string') return Promise.reject(new StoreError('a note must be text', 'invalid'));
+    if (typeof text !== 'string') return Promise.reject(new StoreError('a note is text', 'invalid'));
+    if (Buffer.byteLength(text) > LIMITS.textBytes) return Promise.reject(new StoreError(`a note is at most ${LIMITS.textBytes} bytes`, 'invalid'));
     const clean = pgText(text);
     return this.tx(async (client) => {
       const now = new Date();
@@ -118,13 +133,12 @@ export class PostgresStore implements Store {
         if (r.rowCount === 0) throw new StoreError(`no note ${noteId}`, 'not-found');
         return noteId;
       }
-      const human = target.human ?? null;
-      const persona = target.persona ?? null;
-      if ((human === null) === (persona === null)) throw new StoreError('a note belongs to exactly one human or one persona', 'invalid');
-      const id = (human ?? persona)!;
-      const table = human !== null ? 'humans' : 'personas';
-      if (!isUuid(id) || !(await client.query(`select 1 from ${table} where id = $1`, [id])).rowCount) {
-        throw new StoreError(`no ${human !== null ? 'human' : 'persona'} ${id}`, 'not-found');
+      const human = target?.human ?? null;
+      const persona = target?.persona ?? null;
+      if (human === null && persona === null) throw new StoreError('a note needs a human or a persona', 'invalid');
+      for (const [id, table, what] of [[human, 'humans', 'human'], [persona, 'personas', 'persona']] as const) {
+        if (id === null) continue;
+        if (!isUuid(id) || !(await client.query(`select 1 from ${table} where id = $1`, [id])).rowCount) throw new StoreError(`no ${what} ${id}`, 'not-found');
       }
       const r = await client.query<{ id: string }>(
         'insert into notes (human, persona, text, created_at, updated_at) values ($1, $2, $3, $4, $4) returning id',
@@ -160,7 +174,7 @@ export class PostgresStore implements Store {
         (select count(*) from personas) as personas,
         (select count(*) from accounts) as accounts,
         (select count(*) from names) as names,
-        (select count(*) from posts where poster is not null) as posts,
+        (select count(*) from posts) as posts,
         (select count(*) from posts where poster is null) as stubs,
         (select count(*) from posts where tombstone) as tombstones,
         (select count(*) from account_relationships) as account_relationships,
@@ -171,7 +185,7 @@ export class PostgresStore implements Store {
         (select count(*) from evidence) as evidence,
         (select count(*) from lists) as lists,
         (select count(*) from notes) as notes,
-        (select count(*) from merge_log) as merges`);
+        (select count(*) from merge_log where undone_at is null) as merges`);
       const row = r.rows[0]!;
       const n = (k: string) => Number(row[k]);
       return {
@@ -198,7 +212,7 @@ export class PostgresStore implements Store {
   mergeLog(): Promise<{ id: string; op: string; winner: string; loser: string; at: string; undoneAt: string | null; reason: string | null }[]> {
     return this.read(async (client) => {
       const r = await client.query<{ id: string; op: string; winner: string; loser: string; at: Date; undone_at: Date | null; reason: string | null }>(
-        'select id, op, winner, loser, at, undone_at, reason from merge_log order by at, id',
+        "select id, op, winner, loser, at, undone_at, reason from merge_log order by at, (detail->>'seq')::int, id",
       );
       return r.rows.map((m) => ({ id: m.id, op: m.op, winner: m.winner, loser: m.loser, at: isoOf(m.at)!, undoneAt: isoOf(m.undone_at), reason: m.reason }));
     });
