@@ -26,6 +26,7 @@ export function lookupSuite(name: string, setup: () => Promise<SuiteContext>): v
         const id = p.person.human ? ctx.inserted.humans[h++]! : ctx.inserted.personas[i]![0]!;
         idOf.set(p.key, id);
         keyOf.set(id, p.key);
+        for (const persona of ctx.inserted.personas[i]!) if (!keyOf.has(persona)) keyOf.set(persona, p.key);
       });
     });
 
@@ -45,6 +46,12 @@ export function lookupSuite(name: string, setup: () => Promise<SuiteContext>): v
       expect(r.filter((x) => x.id === idOf.get('ada'))).toHaveLength(1);
       expect(r[0]!.kind).toBe('human');
       expect(r[1]!.kind).toBe('persona');
+    });
+
+    it('counts a persona a human owns or participates in as that human, a suspected one as itself', async () => {
+      expect(await who('quentin')).toEqual(['partner']);
+      const [suspect] = await rankPeople(ctx.backend, 'ursula');
+      expect(suspect).toMatchObject({ kind: 'persona', id: ctx.inserted.personas[PEOPLE.findIndex((p) => p.key === 'suspect')]![0] });
     });
 
     it('is case- and accent-insensitive', async () => {

@@ -230,9 +230,14 @@ export async function rankPeople(backend: LookupBackend, pattern: string, option
 export async function lookup(backend: LookupBackend, source: PersonSource, pattern: string, options: LookupOptions = {}): Promise<LookupHit[]> {
   const ranked = await rankPeople(backend, pattern, options);
   const hits: LookupHit[] = [];
+  const seen = new Set<string>();
   for (const r of ranked) {
     const person = await source.person(r.id);
-    if (person) hits.push({ person, matched: r.matched, score: r.score });
+    // A store may fold a persona into a human by a link the ranking did not count (a
+    // 'suspected' one): print that human once all the same.
+    if (!person || seen.has(person.id)) continue;
+    seen.add(person.id);
+    hits.push({ person, matched: r.matched, score: r.score });
   }
   return hits;
 }

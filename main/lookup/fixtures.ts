@@ -163,5 +163,16 @@ export const SAMPLE_PEOPLE: { key: string; person: FixturePerson }[] = [
   { key: 'near', person: { personas: [{ accounts: [{ externalId: 'twitter+user:11', names: [{ name: 'NEAR AND OR', kind: 'display', lastSeen: day(6) }] }] }] } },
   { key: 'caret', person: { personas: [{ accounts: [{ externalId: 'twitter+user:12', names: [{ name: 'a-b^c*d', kind: 'display', lastSeen: day(6) }] }] }] } },
   { key: 'slash', person: { personas: [{ accounts: [{ externalId: 'twitter+user:13', names: [{ name: 'back\\slash', kind: 'display', lastSeen: day(6) }] }] }] } },
+  {
+    key: 'partner',
+    person: {
+      human: { rel: 'participates' },
+      personas: [
+        { accounts: [{ externalId: 'twitter+user:15', names: [{ name: 'Quentin Partner', kind: 'display', lastSeen: day(7) }] }] },
+        { accounts: [{ externalId: 'github+user:qpartner', names: [{ name: 'quentinp', kind: 'handle', lastSeen: day(8) }] }] },
+      ],
+    },
+  },
+  { key: 'suspect', person: { human: { rel: 'suspected' }, personas: [{ accounts: [{ externalId: 'twitter+user:16', names: [{ name: 'Ursula Suspect', kind: 'display', lastSeen: day(7) }] }] }] } },
   { key: 'colon', person: { personas: [{ accounts: [{ externalId: 'twitter+user:14', names: [{ name: "fold:o'hara", kind: 'display', lastSeen: day(6) }] }] }] } },
 ];

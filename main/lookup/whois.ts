@@ -25,9 +25,6 @@ export async function runWhois(pattern: string, options: WhoisOptions, out: Outp
   } finally {
     await opened.close();
   }
-  // Two matched personas of one human come back as the same human: print it once.
-  const seen = new Set<string>();
-  hits = hits.filter((h) => !seen.has(h.person.id) && seen.add(h.person.id));
   if (options.json) out.write(`${JSON.stringify(hits, null, 2)}\n`);
   else if (options.mutt) out.write(formatMutt(pattern, hits));
   else if (hits.length > 0) out.write(formatWhois(hits.map((h) => h.person)));
