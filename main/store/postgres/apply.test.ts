@@ -70,6 +70,19 @@ describe.runIf(await postgresAvailable())('PostgresStore.apply (rows)', () => {
     ]);
   });
 
+  it('stores what jsonb and timestamptz would refuse: NUL and lone surrogates in raw JSON, year 0', async () => {
+    const r = await t.store.apply([
+      { type: 'post', externalId: 'twitter+tweet:h1', poster: 'twitter+user:h', text: 'lone \ud800 surrogate', raw: { a: 'nul\u0000', b: '\udc00', 'k\u0000': 1, ok: '😀', lit: '\\u0000' }, provenance: P },
+      { type: 'account', externalId: 'twitter+user:h', seenAt: '0000-01-01T00:00:00Z', profile: { bad: '\ud83d' }, provenance: P },
+    ]);
+    expect(r).toMatchObject({ posts: 1, accounts: 1 });
+    const [row] = await q<{ text: string; raw: unknown }>("select text, raw from posts where external_id = 'twitter+tweet:h1'");
+    expect(row).toEqual({ text: 'lone \ufffd surrogate', raw: { a: 'nul\ufffd', b: '\ufffd', 'k\ufffd': 1, ok: '😀', lit: '\\u0000' } });
+    const p = await t.store.person('twitter+user:h');
+    const acc = p?.kind === 'persona' ? p.persona.accounts[0] : undefined;
+    expect(acc).toMatchObject({ firstSeen: '0000-01-01T00:00:00.000Z', lastSeen: '0000-01-01T00:00:00.000Z', profile: { bad: '\ufffd' } });
+  });
+
   it('creates unknown services on the fly', async () => {
     await t.store.apply([acct('newsvc+user:7', [['seven', 'handle']])]);
     expect(await q('select id from services where id = $1', ['newsvc'])).toHaveLength(1);
