@@ -166,3 +166,46 @@ describe('vCard export', () => {
     }
   });
 });
+
+describe('vCard export of one person (the person view)', () => {
+  it('returns the card and a file name, or null for an unknown id', async () => {
+    const { exportPersonVCard } = await import('./index.js');
+    const db = sourceStore();
+    const reads = new SqliteReads(db);
+    const people = { person: async (id: string) => reads.person(id) };
+    const card = await exportPersonVCard(people, 'email+addr:ada@example.org', 3);
+    expect(card?.mimeType).toBe('text/vcard');
+    expect(card?.fileName).toMatch(/^[0-9a-f-]{36}\.vcf$/);
+    expect(new ICAL.Component(ICAL.parse(card!.text) as unknown[]).getFirstPropertyValue('fn')).toBe('Ada Lovelace');
+    expect(await exportPersonVCard(people, 'email+addr:nobody@example.org')).toBeNull();
+  });
+});
+
+describe('escaping against an independent parser (property)', () => {
+  it('any display name and note survive ical.js, in vCard 3 and 4', async () => {
+    const fc = (await import('fast-check')).default;
+    const text = fc.string({ unit: fc.oneof(fc.constantFrom(',', ';', '\\', '\n', ':', '"', 'é', '😀', '字', ' '), fc.string({ minLength: 1, maxLength: 1 })), minLength: 1, maxLength: 120 });
+    fc.assert(
+      fc.property(text, text, fc.constantFrom(3 as const, 4 as const), (name, note, version) => {
+        fc.pre(name.trim().length > 0 && note.trim().length > 0 && !/[\u0000-\u001f\u007f]/.test(name.replace(/\n/g, '') + note.replace(/\n/g, '')));
+        const person: PersonDto = {
+          kind: 'persona',
+          id: '00000000-0000-4000-8000-000000000001',
+          persona: {
+            id: '00000000-0000-4000-8000-000000000001',
+            rel: null,
+            names: [name],
+            accounts: [{ externalId: 'mastodon+user:@x@example.social', service: 'mastodon', servicePretty: 'Mastodon', names: [{ name, kind: 'display', firstSeen: null, lastSeen: null }], profile: {}, firstSeen: null, lastSeen: null }],
+            firstSeen: null,
+            lastSeen: null,
+          },
+          notes: [{ id: 1, text: note, updatedAt: '2020-01-01T00:00:00.000Z' }],
+        };
+        const c = new ICAL.Component(ICAL.parse(personToVCard(person, { version })) as unknown[]);
+        expect(c.getFirstPropertyValue('fn')).toBe(name);
+        expect(c.getFirstPropertyValue('note')).toBe(note.trim());
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -156,7 +156,7 @@ function idParam(a: AccountDto, readBack: string | undefined): Param[] {
 function vdate(v: string, version: VCardVersion): { params: Param[]; value: string } {
   // vCard 4 BDAY/ANNIVERSARY default to date-and-or-time; anything else must say it is text.
   const isDate = /^(\d{4}-?\d{2}-?\d{2}|--\d{2}-?\d{2}|\d{4})(T[\d:]+Z?)?$/.test(v);
-  const value = escapeText(v, { semicolons: version === 3 });
+  const value = escapeText(v, { semicolons: false });
   if (isDate || version === 3) return { params: [], value };
   return { params: [{ name: 'VALUE', values: ['text'] }], value };
 }
@@ -174,7 +174,9 @@ export function personToVCard(person: PersonDto, options: CardOptions, now = new
   const fn = fullName(accounts, contact, ps);
   const props: Prop[] = [];
   const add = (name: string, value: string, params: Param[] = []) => props.push({ name, params, value });
-  const txt = (v: string) => escapeText(v, { semicolons: version === 3 });
+  // Semicolons in single text values stay bare in both versions: RFC 6350 forbids `\;` there,
+  // and ical.js (Thunderbird's reader) keeps its backslash even in 3.0 cards.
+  const txt = (v: string) => escapeText(v, { semicolons: false });
 
   if (version === 4) add('KIND', 'individual');
   add('FN', txt(fn));

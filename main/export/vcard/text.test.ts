@@ -32,7 +32,7 @@ describe('escaping', () => {
     fc.assert(
       fc.property(tricky, (s) => {
         const e = escapeText(s, { semicolons: false });
-        expect(e).not.toContain('\\;');
+        for (const m of e.matchAll(/(\\*);/g)) expect(m[1]!.length % 2).toBe(0); // never an escaped ;
         expect(unescapeText(e)).toBe(s.replace(/\r\n|\r/g, '\n'));
       }),
     );

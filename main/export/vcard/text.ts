@@ -6,9 +6,10 @@ export type VCardVersion = 3 | 4;
 
 /**
  * Escape a TEXT value (or one component of a compound value): backslash, newline, comma and, by
- * default, semicolon. vCard 4.0 single TEXT values must NOT escape the semicolon (RFC 6350 §3.4
- * has no `\;` in its text grammar, and strict readers keep the backslash); vCard 3.0 and every
- * component of a compound value must.
+ * default, semicolon. Single TEXT values (FN, NOTE, TITLE ...) should not escape the semicolon:
+ * RFC 6350 §3.4 has no `\;` in its text grammar, and ical.js (Thunderbird) keeps the backslash
+ * even in 3.0 cards, although RFC 2426 asked for it. Components of compound values (N, ADR, ORG)
+ * must escape it.
  */
 export function escapeText(value: string, options: { semicolons?: boolean } = {}): string {
   const re = options.semicolons === false ? /\r\n|[\\\n\r,]/g : /\r\n|[\\\n\r,;]/g;
