@@ -1,6 +1,7 @@
 // The original's demo topology targets (ingesters/test.py): a producer of random numbers and a
 // mapper that prints them, used by examples/topology-demo.yml and its test.
 
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobQueue } from '../queue/port.js';
 import type { MapContext, WorkerContext } from './context.js';
@@ -36,4 +37,11 @@ export function printItem(item: unknown, args: Record<string, unknown>, ctx: Map
 /** periodic: say the time; shows a periodic worker in the demo. */
 export function tick(_args: Record<string, unknown>, ctx: WorkerContext): void {
   ctx.log(`tick ${new Date().toISOString()}`);
+}
+
+/** map: a CPU-light handler (hash the item `rounds` times, ~0.1 ms), for the scaling benchmark. */
+export function spin(item: unknown, args: Record<string, unknown>): void {
+  const rounds = Number(args.rounds ?? 20);
+  let h = createHash('sha256').update(JSON.stringify(item)).digest();
+  for (let i = 1; i < rounds; i++) h = createHash('sha256').update(h).digest();
 }
