@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ICAL from 'ical.js';
+import fc from 'fast-check';
 import { openSqlite, type SqliteDb } from '../../store/sqlite/open.js';
 import { SqliteWriter } from '../../store/sqlite/writer.js';
 import { SqliteReads } from '../../store/sqlite/reads.js';
@@ -182,8 +183,7 @@ describe('vCard export of one person (the person view)', () => {
 });
 
 describe('escaping against an independent parser (property)', () => {
-  it('any display name and note survive ical.js, in vCard 3 and 4', async () => {
-    const fc = (await import('fast-check')).default;
+  it('any display name and note survive ical.js, in vCard 3 and 4', () => {
     const text = fc.string({ unit: fc.oneof(fc.constantFrom(',', ';', '\\', '\n', ':', '"', 'é', '😀', '字', ' '), fc.string({ minLength: 1, maxLength: 1 })), minLength: 1, maxLength: 120 });
     fc.assert(
       fc.property(text, text, fc.constantFrom(3 as const, 4 as const), (name, note, version) => {
