@@ -81,7 +81,13 @@ export class SqliteWriter {
     /** The file, for error messages. */
     readonly path = db.name,
   ) {
-    const p = (sql: string) => db.prepare(sql);
+    const p = (sql: string) => {
+      try {
+        return db.prepare(sql);
+      } catch (e) {
+        throw translateSqliteError(e, path);
+      }
+    };
     this.s = {
       serviceIns: p('insert or ignore into services (id, pretty_name, kind) values (?, ?, ?)'),
       personaIns: p('insert into personas (id, created_at, more) values (?, ?, ?)'),
@@ -166,7 +172,11 @@ export class SqliteWriter {
         'insert into ingest_cursors (source, key, value, updated_at) values (?, ?, ?, ?) on conflict (source, key) do update set value = excluded.value, updated_at = excluded.updated_at',
       ),
     };
-    for (const row of db.prepare('select id from services').all() as { id: string }[]) this.services.add(row.id);
+    try {
+      for (const row of db.prepare('select id from services').all() as { id: string }[]) this.services.add(row.id);
+    } catch (e) {
+      throw translateSqliteError(e, path);
+    }
     this.applyTx = db.transaction((batch: readonly Observation[]) => this.applyAll(batch));
   }
 
