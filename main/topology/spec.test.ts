@@ -4,6 +4,7 @@ import { topologyPlan } from './spec.js';
 import { resolveTarget } from './targets.js';
 import { packageRoot } from '../util/worker-entry.js';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 
 const load = (text: string) => loadConfigText(text, { file: '/tmp/cfg/config.yml', dataDir: '/tmp/skrode-data' });
 
@@ -36,6 +37,20 @@ workers: [m, p, m]
   });
 });
 
+describe("the seed README's topology", () => {
+  it('plans its three workers, with their queues and arguments', () => {
+    const text = readFileSync(join(packageRoot(), 'main', 'config', 'fixtures', 'seed-readme.yml'), 'utf8');
+    const plan = topologyPlan(load(text));
+    expect(plan.workers.map((w) => [w.def.name, w.def.kind, w.def.target, w.replicas])).toEqual([
+      ['twitter_home_timeline', 'custom', 'twitter:user_stream', 1],
+      ['twitter_user_ids', 'map', 'twitter:ingest_user', 1],
+      ['twitter_tweet_ids', 'map', 'twitter:ingest_tweet_id', 1],
+    ]);
+    expect(plan.workers[0]!.def.argKeys).toEqual(['session', 'twitter_api', 'user_queue', 'withuser', 'stall_warnings', 'replies', 'include_keepalive']);
+    expect(plan.workers[2]!.def.argKeys).toEqual(['session', 'twitter_api', 'tweet_id_queue']);
+  });
+});
+
 describe('target resolution', () => {
   it('finds built-ins by short name and by the original dotted name, snake_case or camelCase', async () => {
     const a = await resolveTarget('demo:print_item', '/');
@@ -53,7 +68,11 @@ describe('target resolution', () => {
     await expect(resolveTarget('nosuch:fn', '/')).rejects.toThrow(/no built-in module "nosuch" \(built-in: demo/);
     await expect(resolveTarget('demo:nosuch', '/')).rejects.toThrow(/has no function nosuch \(functions: .*printItem/);
     await expect(resolveTarget('./missing.js:f', '/tmp')).rejects.toThrow(/no such module file \/tmp\/missing\.js/);
-    // Twitter's module is mapped but registered only once its source ships it.
-    await expect(resolveTarget('skrode.ingesters.twitter:ingest_user', '/')).rejects.toThrow(/no built-in module/);
+  });
+
+  it("resolves the seed README's targets by their original Python names", async () => {
+    for (const fn of ['user_stream', 'ingest_user', 'ingest_tweet_id']) {
+      expect(typeof (await resolveTarget(`skrode.ingesters.twitter:${fn}`, '/'))).toBe('function');
+    }
   });
 });
