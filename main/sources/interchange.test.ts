@@ -77,7 +77,11 @@ describe('importing into a SQLite store', () => {
       [vcardImporter, 'vcard/google-3.0.vcf'],
       [vcardImporter, 'vcard/thunderbird-4.0.vcf'],
       [vcardImporter, 'vcard/old-2.1-qp.vcf'],
+      [vcardImporter, 'vcard/windows-1252.vcf'],
+      [vcardImporter, 'vcard/quirks-3.0.vcf'],
       [bbdbImporter, 'bbdb/bbdb-v9'],
+      [bbdbImporter, 'bbdb/bbdb-v8-fork'],
+      [bbdbImporter, 'bbdb/bbdb-v9-conses'],
       [bbdbImporter, 'bbdb/bbdb-v7'],
       [bbdbImporter, 'bbdb/bbdb-v6'],
     ];
@@ -100,6 +104,9 @@ describe('importing into a SQLite store', () => {
     const ids = ada!.kind === 'persona' ? ada!.persona.accounts.map((a) => a.externalId) : [];
     expect(ids).toEqual(expect.arrayContaining(['email+addr:ada@example.org', 'twitter+handle:adal', 'xmpp+user:ada@jabber.example', 'tel+number:4155551212;ext=42']));
     expect(ada!.notes.map((n) => n.text)).toEqual(expect.arrayContaining(['met via Babbage\nsays "hello" [often]']));
+    // The Windows-1252 file was streamed and decoded as such.
+    const zoe = await store.person((await store.personaOf('email+addr:zoe@example.de'))!);
+    expect(zoe!.kind === 'persona' && zoe!.persona.names).toContain('Zoë Müller–Straße');
     // BBDB 2 records got their stable derived ids and their dates.
     const ewd = await store.person((await store.personaOf('email+addr:ewd@example.edu'))!);
     const card = ewd!.kind === 'persona' ? ewd!.persona.accounts.find((a) => a.service === 'bbdb') : undefined;

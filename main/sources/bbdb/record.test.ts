@@ -175,3 +175,21 @@ describe('hostile BBDB files', () => {
     expect(readHeader('just text\n').start).toBe('just text\n'.length);
   });
 });
+
+describe('BBDB variants', () => {
+  it('reads a fork\'s format 8 (uuid in the xfields) like format 7', () => {
+    const { header, records, problems } = load('bbdb-v8-fork');
+    expect(header.format).toBe(8);
+    expect(problems).toEqual([]);
+    expect(records[0]!.record).toMatchObject({ uuid: '11111111-2222-4333-8444-555555555555', creationDate: '2001-02-03T04:05:06.000Z', timestamp: '2002-02-03T04:05:06.000Z', xfields: [] });
+  });
+
+  it('tolerates (symbol . "string") conses in the uuid and date slots, and pre-format-3 dates', () => {
+    const { records, problems } = load('bbdb-v9-conses');
+    expect(problems).toEqual([]);
+    const r = records[0]!.record!;
+    expect(r).toMatchObject({ uuid: '66666666-7777-4888-9999-000000000000', creationDate: '2003-04-05T06:07:08.000Z', timestamp: '2004-04-05T06:07:08.000Z' });
+    expect(obsOf(r).uuid).toBe('66666666-7777-4888-9999-000000000000');
+    expect((accounts(obsOf(r).observations)[0]!.profile as unknown as ContactProfile).anniversary).toBe('25 Sep 97');
+  });
+});

@@ -170,3 +170,29 @@ describe('hostile vCards', () => {
     expect(ids(results[1]!.observations)).toContain('email+addr:cut@example.org');
   });
 });
+
+describe('more quirks', () => {
+  it('falls back to Windows-1252 for a file that is not UTF-8', () => {
+    const bytes = readFileSync(join(FIXTURES, 'windows-1252.vcf'));
+    const { text, charset } = decodeVCardBytes(bytes);
+    expect(charset).toBe('windows-1252');
+    const { results, problems } = load('windows-1252.vcf');
+    expect(problems).toEqual([]);
+    expect(profileOf(results[0]!.observations).fn).toBe('Zoë Müller–Straße');
+    expect(results[0]!.observations.find((o): o is NoteSeen => o.type === 'note')!.text).toBe('Café “quoted” €5');
+    expect(text).toContain('€5');
+  });
+
+  it('reads lower-case names, tab continuations, escaped colons, nested AGENT cards, x-apple profiles; drops PHOTO', () => {
+    const { results, problems } = load('quirks-3.0.vcf');
+    expect(problems).toEqual([]);
+    expect(results).toHaveLength(1);
+    const obs = results[0]!.observations;
+    const p = profileOf(obs);
+    expect(p.fn).toBe('Quirky: Person');
+    expect(p.org).toEqual(['Semi;colon Inc', 'Dept']);
+    expect(ids(obs).filter((i) => !i.startsWith('vcard+'))).toEqual(['email+addr:quirk@example.org', 'github+handle:quirk-gh', 'twitter+handle:quirktw', 'xmpp+user:quirk@jabber.example']);
+    expect(obs.find((o): o is NoteSeen => o.type === 'note')!.text).toBe('this note belongs to the outer card, folded with a tab');
+    expect(JSON.stringify(obs)).not.toMatch(/agent@example.org|9j\/4AAQ/);
+  });
+});

@@ -216,6 +216,17 @@ export function parseCompound(value: string): string[][] {
   return splitEscaped(value, ';').map((c) => splitEscaped(c, ',').map(unescapeText));
 }
 
+// Windows-1252's 0x80–0x9F (Node 20's TextDecoder treats the label as ISO-8859-1 and gets these
+// wrong: 0x96 must be an en dash, not a C1 control). Undefined bytes keep their Latin-1 value.
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+/** Decode Windows-1252 bytes. */
+export function decodeWindows1252(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80]! : String.fromCharCode(b);
+  return out;
+}
+
 /** Decode a file's bytes: UTF-8 (BOM stripped), else Windows-1252 as old exporters wrote. */
 export function decodeVCardBytes(buf: Buffer): { text: string; charset: 'utf-8' | 'windows-1252' } {
   let b = buf;
@@ -223,6 +234,6 @@ export function decodeVCardBytes(buf: Buffer): { text: string; charset: 'utf-8' 
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(b), charset: 'utf-8' };
   } catch {
-    return { text: new TextDecoder('windows-1252').decode(b), charset: 'windows-1252' };
+    return { text: decodeWindows1252(b), charset: 'windows-1252' };
   }
 }

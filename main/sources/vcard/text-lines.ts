@@ -4,6 +4,7 @@
 // so a file with no line breaks cannot exhaust memory (the readers reject such lines).
 
 import { createReadStream } from 'node:fs';
+import { decodeWindows1252 } from './lines.js';
 
 const MAX_LINE = 16 * 1024 * 1024;
 
@@ -30,10 +31,12 @@ export function looksBinary(head: Buffer): boolean {
 export async function readTextLines(path: string, head: Buffer, signal?: AbortSignal): Promise<TextLines> {
   const charset = looksUtf8(head) ? 'utf-8' : 'windows-1252';
   async function* lines(): AsyncGenerator<string> {
-    const decoder = new TextDecoder(charset, { ignoreBOM: false });
+    // One byte is one character in Windows-1252, so chunks decode independently.
+    const utf8 = new TextDecoder('utf-8', { ignoreBOM: false });
+    const decode = (b?: Buffer) => (charset === 'utf-8' ? (b ? utf8.decode(b, { stream: true }) : utf8.decode()) : b ? decodeWindows1252(b) : '');
     let carry = '';
     for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal })) {
-      carry += decoder.decode(chunk as Buffer, { stream: true });
+      carry += decode(chunk as Buffer);
       const parts = carry.split(/\r\n|\n|\r(?!$)/);
       carry = parts.pop()!;
       yield* parts;
@@ -42,7 +45,7 @@ export async function readTextLines(path: string, head: Buffer, signal?: AbortSi
         carry = '';
       }
     }
-    carry += decoder.decode();
+    carry += decode();
     const parts = carry.split(/\r\n|\n|\r/);
     if (parts.at(-1) === '') parts.pop();
     yield* parts;
