@@ -1,6 +1,6 @@
 // import-x-archive: tweets per second importing a generated X archive (zip) into the SQLite store
-// through `skrode import`'s importer, against a baseline in the same run: parse the same tweets
-// files with JSON.parse and insert plain rows (id, text, time, raw) in one transaction.
+// through `skrode import`'s importer, against a baseline in the same run: parse the same
+// data files with JSON.parse and insert plain rows (tweets as id, text, time, raw) per file.
 // Scale 1 = 1M tweets. Target: ratio ≥ 0.4; peak RSS during the import < 400 MB.
 import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
@@ -35,28 +35,33 @@ await runBench('import-x-archive', async ({ scale, dir, log }) => {
   if (problems) throw new Error(`${problems} problems importing a clean archive`);
   log(`import: ${importSecs.toFixed(1)} s, ${counts.posts} posts, ${counts.accounts} accounts, ${summary.observations} observations`);
 
-  // --- baseline: JSON.parse the same tweets files, insert plain rows ---
+  // --- baseline: JSON.parse the same data files, insert plain rows ---
+  // Every data file the importer reads (tweets, likes, DMs, follows ...), parsed whole with
+  // JSON.parse, one plain row per element; tweets as (id, text, time, raw).
   const db = new Database(join(dir, 'baseline.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.exec('CREATE TABLE tweets (id TEXT PRIMARY KEY, text TEXT, at TEXT, raw TEXT)');
-  const ins = db.prepare('INSERT OR IGNORE INTO tweets VALUES (?, ?, ?, ?)');
-  const files = readdirTweets(g.dir);
+  db.exec('CREATE TABLE tweets (id TEXT PRIMARY KEY, text TEXT, at TEXT, raw TEXT); CREATE TABLE items (file TEXT, n INTEGER, raw TEXT)');
+  const insTweet = db.prepare('INSERT OR IGNORE INTO tweets VALUES (?, ?, ?, ?)');
+  const insItem = db.prepare('INSERT INTO items VALUES (?, ?, ?)');
   const t1 = performance.now();
   let n = 0;
-  for (const f of files) {
-    const text = readFileSync(f, 'utf8');
-    const items = JSON.parse(text.slice(text.indexOf('=') + 1)) as { tweet: { id_str: string; full_text: string; created_at: string } }[];
+  for (const { file, type } of dataFiles(g.dir)) {
+    const text = readFileSync(file, 'utf8');
+    const items = JSON.parse(text.slice(text.indexOf('=') + 1)) as Record<string, unknown>[];
     db.transaction(() => {
-      for (const { tweet } of items) {
-        ins.run(tweet.id_str, tweet.full_text, tweet.created_at, JSON.stringify(tweet));
-        n++;
-      }
+      items.forEach((item, i) => {
+        if (type === 'tweets') {
+          const t = item.tweet as { id_str: string; full_text: string; created_at: string };
+          insTweet.run(t.id_str, t.full_text, t.created_at, JSON.stringify(t));
+          n++;
+        } else insItem.run(file, i, JSON.stringify(item));
+      });
     })();
   }
   const baseSecs = (performance.now() - t1) / 1000;
   db.close();
-  if (n !== tweets) throw new Error(`baseline inserted ${n}, expected ${tweets}`);
+  if (n !== tweets) throw new Error(`baseline inserted ${n} tweets, expected ${tweets}`);
 
   return {
     value: tweets / importSecs,
@@ -73,8 +78,9 @@ await runBench('import-x-archive', async ({ scale, dir, log }) => {
   };
 });
 
-function readdirTweets(dir: string): string[] {
+/** The data files of the archive's manifest that the importer reads. */
+function dataFiles(dir: string): { file: string; type: string }[] {
   const m = readFileSync(join(dir, 'data', 'manifest.js'), 'utf8');
-  const manifest = JSON.parse(m.slice(m.indexOf('=') + 1)) as { dataTypes: { tweets: { files: { fileName: string }[] } } };
-  return manifest.dataTypes.tweets.files.map((f) => join(dir, f.fileName));
+  const manifest = JSON.parse(m.slice(m.indexOf('=') + 1)) as { dataTypes: Record<string, { files?: { fileName: string }[] }> };
+  return Object.entries(manifest.dataTypes).flatMap(([type, v]) => (v.files ?? []).map((f) => ({ file: join(dir, f.fileName), type })));
 }

@@ -8,18 +8,21 @@ import type { ImportProblem } from '../importer.js';
 
 /**
  * Repeated sightings of one account with the same names (every mention of a popular account)
- * are folded within a batch to at most two observations, carrying the earliest and the latest
- * seenAt, so the store's first/last seen come out exactly as if every sighting were applied.
+ * are folded: the first sighting is applied at once (so the account and its names exist early),
+ * later ones only widen a remembered [earliest, latest] seenAt, and at the end (or when the memory
+ * cap is reached) at most two more observations carry those extremes. The store's first/last
+ * seen come out exactly as if every sighting had been applied.
  */
 interface Sightings {
-  first: AccountSeen;
-  last?: AccountSeen;
+  sent: AccountSeen;
+  min: string;
+  max: string;
 }
 
 export class PipelinedWriter {
   private batch: Observation[] = [];
   private sightings = new Map<string, Sightings>();
-  /** Account observations folded into an earlier one of the same batch. */
+  /** Account observations folded into an earlier sighting. */
   folded = 0;
   private inFlight: Promise<void> = Promise.resolve();
   private failure: unknown;
@@ -30,6 +33,8 @@ export class PipelinedWriter {
     private readonly store: Store,
     private readonly problem: (p: ImportProblem) => void,
     private readonly batchSize = 2000,
+    /** Most accounts remembered for folding (bounds memory on huge archives). */
+    private readonly maxSightings = 100_000,
   ) {}
 
   async add(o: Observation): Promise<void> {
@@ -39,25 +44,24 @@ export class PipelinedWriter {
       const s = this.sightings.get(key);
       if (s) {
         this.folded++;
-        if (o.seenAt < s.first.seenAt!) {
-          if (!s.last) {
-            s.last = { ...s.first };
-            this.batch.push(s.last);
-          }
-          s.first.seenAt = o.seenAt;
-        } else if (o.seenAt > (s.last ?? s.first).seenAt!) {
-          if (s.last) s.last.seenAt = o.seenAt;
-          else {
-            s.last = { ...o };
-            this.batch.push(s.last);
-          }
-        }
+        if (o.seenAt < s.min) s.min = o.seenAt;
+        if (o.seenAt > s.max) s.max = o.seenAt;
         return;
       }
-      this.sightings.set(key, { first: o });
+      if (this.sightings.size >= this.maxSightings) this.releaseSightings();
+      this.sightings.set(key, { sent: o, min: o.seenAt, max: o.seenAt });
     }
     this.batch.push(o);
     if (this.batch.length >= this.batchSize) await this.flush();
+  }
+
+  /** Queue the remembered extremes that differ from what was sent, and forget them. */
+  private releaseSightings(): void {
+    for (const s of this.sightings.values()) {
+      if (s.min < s.sent.seenAt!) this.batch.push({ ...s.sent, seenAt: s.min });
+      if (s.max > s.sent.seenAt!) this.batch.push({ ...s.sent, seenAt: s.max });
+    }
+    this.sightings = new Map();
   }
 
   /** Send the batch in hand; waits only for the previous batch (at most one in flight). */
@@ -67,7 +71,6 @@ export class PipelinedWriter {
     if (this.batch.length === 0) return;
     const b = this.batch;
     this.batch = [];
-    this.sightings = new Map();
     this.inFlight = this.applyBatch(b).catch((e) => {
       this.failure = e;
     });
@@ -75,6 +78,7 @@ export class PipelinedWriter {
 
   /** Flush and wait for everything to be applied. */
   async end(): Promise<ApplyResult> {
+    this.releaseSightings();
     await this.flush();
     await this.inFlight;
     if (this.failure) throw this.failure;

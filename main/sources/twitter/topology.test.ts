@@ -110,6 +110,12 @@ describe('by-id workers', () => {
     expect(JSON.stringify(p)).toContain('déjà vu');
     await ingestUser('2999999999999999999', { twitter_api: bearer() }, ctx());
     expect(logs.some((l) => /not available/.test(l))).toBe(true);
+    // Known with a handle: not fetched again (the original's rule), unless refresh is asked for.
+    const calls = () => fake.requests.filter((r) => r.path === '/2/users/2000000000000000006').length;
+    await ingestUser('2000000000000000006', { twitter_api: bearer() }, ctx());
+    expect(calls()).toBe(1);
+    await ingestUser('2000000000000000006', { twitter_api: bearer(), refresh: true }, ctx());
+    expect(calls()).toBe(2);
   });
 
   it('401: wrong credentials fail clearly and never show the token', async () => {

@@ -160,12 +160,23 @@ export async function userStream(args: Args, ctx: WorkerContext): Promise<void> 
   }
 }
 
+async function hasHandle(store: Store, ext: string): Promise<boolean> {
+  const p = await store.person(ext);
+  if (!p) return false;
+  const personas = p.kind === 'human' ? p.human.personas : [p.persona];
+  return personas.some((pe) => pe.accounts.some((a) => a.externalId === ext && a.names.some((n) => n.kind === 'handle')));
+}
+
 // --- by id ----------------------------------------------------------------------------------
 
-/** map: fetch one user by id and store the account. */
+/**
+ * map: fetch one user by id and store the account. As in the original, an account already known
+ * with a handle is not fetched again (the rate budget is precious) unless `refresh: true`.
+ */
 export async function ingestUser(item: unknown, args: Args, ctx: MapContext): Promise<void> {
   const id = itemId(item);
   const l = await live(args, ctx);
+  if (args.refresh !== true && (await hasHandle(l.store, userId(id)))) return;
   const res = await l.call('users/:id', () => l.client.api.v2.user(id, { 'user.fields': USER_FIELDS as never }));
   const body = res as unknown as { data?: unknown; errors?: unknown[] };
   const obs = userObservation(body.data, prov('users/:id', id));
