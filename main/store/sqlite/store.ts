@@ -10,6 +10,7 @@ import { openSqlite, type SqliteDb } from './open.js';
 import { SqliteReads } from './reads.js';
 import { translateSqliteError } from './writer.js';
 import { WriterClient } from './writer-client.js';
+import { SLOW_CALL_MS } from './writer-protocol.js';
 
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
@@ -25,6 +26,15 @@ export class SqliteStore implements Store {
     this.reads = new SqliteReads(readDb);
   }
 
+  /**
+   * A store over a writer that lives elsewhere: a topology worker thread reaches the one writer
+   * thread of its process through a relay (main/topology/writer-relay.ts). Reads use a read-only
+   * connection of this thread. close() closes the read connection and the relay, not the writer.
+   */
+  static withWriter(path: string, writer: Pick<WriterClient, 'call' | 'close'>): SqliteStore {
+    return new SqliteStore(path, writer as WriterClient, openSqlite(path, { readonly: true }));
+  }
+
   static async open(path: string): Promise<SqliteStore> {
     if (path === ':memory:' || path === '') throw new StoreError('SqliteStore needs a file: an in-memory database cannot be shared between threads', 'invalid');
     const writer = await WriterClient.start(path);
@@ -36,11 +46,17 @@ export class SqliteStore implements Store {
     }
   }
 
-  private read<T>(fn: () => T): Promise<T> {
+  /** Run a read on this thread's connection; slow ones are logged like the writer's. */
+  private read<T>(method: string, fn: () => T): Promise<T> {
+    const t0 = performance.now();
     try {
       return Promise.resolve(fn());
     } catch (e) {
       return Promise.reject(translateSqliteError(e, this.path));
+    } finally {
+      const ms = performance.now() - t0;
+      const debug = process.env.SKRODE_DEBUG_SQL;
+      if (debug && (debug === 'all' || ms > SLOW_CALL_MS)) process.stderr.write(`[skrode sql] read ${method} took ${ms.toFixed(1)} ms\n`);
     }
   }
 
@@ -85,19 +101,19 @@ export class SqliteStore implements Store {
   }
 
   person(id: string): Promise<PersonDto | null> {
-    return this.read(() => this.reads.person(id));
+    return this.read('person', () => this.reads.person(id));
   }
   personaOf(externalId: string): Promise<string | null> {
-    return this.read(() => this.reads.personaOf(externalId));
+    return this.read('personaOf', () => this.reads.personaOf(externalId));
   }
   counts(): Promise<StoreCounts> {
-    return this.read(() => this.reads.counts());
+    return this.read('counts', () => this.reads.counts());
   }
   mergeLog(): ReturnType<Store['mergeLog']> {
-    return this.read(() => this.reads.mergeLog());
+    return this.read('mergeLog', () => this.reads.mergeLog());
   }
   getCursor(source: string, key: string): Promise<string | null> {
-    return this.read(() => this.reads.getCursor(source, key));
+    return this.read('getCursor', () => this.reads.getCursor(source, key));
   }
 
   async close(): Promise<void> {
