@@ -95,4 +95,17 @@ describe('Lru', () => {
     expect(lru.get('c')).toBe(3);
     expect(lru.size).toBe(2);
   });
+
+  it('stays within its capacity and keeps what is used', () => {
+    const lru = new Lru<number, number>(100);
+    for (let i = 0; i < 10_000; i++) {
+      lru.set(i, i * 2);
+      expect(lru.get(0)).toBe(0); // touched all the time: never evicted
+      expect(lru.size).toBeLessThanOrEqual(100);
+    }
+    expect(lru.get(9_999)).toBe(19_998);
+    expect(lru.get(5)).toBeUndefined();
+    lru.delete(0);
+    expect(lru.get(0)).toBeUndefined();
+  });
 });
