@@ -1,5 +1,7 @@
 // Messages between the supervisor and a worker thread.
 
+import type { MessagePort } from 'node:worker_threads';
+
 export interface WorkerBoot {
   /** What loadConfig needs to load the same config in the thread. */
   reload: { config?: string; dataDir?: string };
@@ -10,6 +12,8 @@ export interface WorkerBoot {
   host: string;
   /** How long a stopping worker may take to finish the item in hand. */
   graceMs: number;
+  /** SQLite store: a port to the process's one writer thread (./writer-relay.ts). */
+  writerPort?: MessagePort;
 }
 
 export type ToWorker = { type: 'stop' };

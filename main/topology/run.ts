@@ -7,6 +7,8 @@ import { loadTopologyConfig, statusStoreFor, type TopologyOptions } from './stat
 import { topologyPlan } from './spec.js';
 import { Supervisor, type SupervisorOptions } from './supervisor.js';
 import { threadSpawner } from './threads.js';
+import { WriterRelayHost } from './writer-relay.js';
+import type { WriterCaller } from '../queue/sqlite/executor.js';
 
 export interface RunTopologyOptions extends TopologyOptions {
   /** The name this supervisor reports under (default: the machine's host name). */
@@ -35,10 +37,21 @@ export async function startTopology(options: RunTopologyOptions): Promise<Runnin
   const stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
   const status = await statusStoreFor(config, store);
   await status.clearHost(host).catch(() => {});
+  // SQLite: this process runs the store's one writer thread; worker threads write through it.
+  let hostStore: { writer: WriterCaller; close(): Promise<void> } | undefined;
+  let relay: WriterRelayHost | undefined;
+  if (store.kind === 'sqlite') {
+    const { SqliteStore } = await import('../store/sqlite/store.js');
+    hostStore = await SqliteStore.open(store.path);
+    relay = new WriterRelayHost(hostStore.writer);
+  }
   const supervisor = new Supervisor({
     host,
     workers: plan.workers.map((w) => ({ name: w.def.name, replicas: w.replicas })),
-    spawn: threadSpawner({ reload: config.reload, ...(options.db ? { db: store.kind === 'sqlite' ? store.path : options.db } : {}), host, graceMs: Math.max(100, stopTimeoutMs - 1000) }),
+    spawn: threadSpawner(
+      { reload: config.reload, ...(options.db ? { db: store.kind === 'sqlite' ? store.path : options.db } : {}), host, graceMs: Math.max(100, stopTimeoutMs - 1000) },
+      relay ? { writerPort: () => relay.connect() } : {},
+    ),
     stopTimeoutMs,
     log,
     ...options.restart,
@@ -78,6 +91,8 @@ export async function startTopology(options: RunTopologyOptions): Promise<Runnin
       clearInterval(timer);
       await beat();
       await status.close().catch(() => {});
+      relay?.close();
+      await hostStore?.close().catch(() => {});
       if (options.handleSignals) {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

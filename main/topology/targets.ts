@@ -19,6 +19,8 @@ type ModuleLoader = () => Promise<Record<string, unknown>>;
 const builtinModules: Record<string, ModuleLoader> = {
   demo: () => import('./demo.js'),
   twitter: () => import('../sources/twitter/topology.js'),
+  email: () => import('../sources/email/topology.js'),
+  feeds: () => import('../sources/feeds/topology.js'),
 };
 
 /** The original's Python module paths, and other spellings, for the built-in modules. */

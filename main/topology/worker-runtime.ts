@@ -4,7 +4,9 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, tagOf, type QueueDescriptor, type StoreDescriptor } from '../config/index.js';
-import { openQueue } from '../queue/open.js';
+import { openQueue, type QueueEnvironment } from '../queue/open.js';
+import { writerExecutor } from '../queue/sqlite/executor.js';
+import { WriterRelayClient } from './writer-relay.js';
 import { errorText, type JobQueue } from '../queue/port.js';
 import type { Store } from '../store/port.js';
 import type { LoopTarget, MapTarget, WorkerContext } from './context.js';
@@ -27,11 +29,23 @@ export async function runWorker(boot: WorkerBoot, io: RuntimeIo): Promise<void> 
   const fn = await resolveTarget(def.target, baseDir);
   const section = config.section(boot.name);
 
+  // SQLite: every write (store and job queue) goes through the process's one writer thread.
+  const relay = boot.writerPort && storeDesc.kind === 'sqlite' ? new WriterRelayClient(boot.writerPort) : undefined;
+  const queueEnv: QueueEnvironment = relay ? { store: storeDesc, sqliteExecutor: async () => writerExecutor(relay) } : { store: storeDesc };
   const queues = new Map<QueueDescriptor, Promise<JobQueue>>();
   const queueFor = (d: QueueDescriptor) => {
     let q = queues.get(d);
-    if (!q) queues.set(d, (q = openQueue(d, { store: storeDesc })));
+    if (!q) queues.set(d, (q = openQueue(d, queueEnv)));
     return q;
+  };
+  const openTheStore = async (): Promise<Store> => {
+    if (relay && storeDesc.kind === 'sqlite') {
+      const { SqliteStore } = await import('../store/sqlite/store.js');
+      // The store must not close the relay: the queues use it too; it is closed at the end.
+      return SqliteStore.withWriter(storeDesc.path, { call: (m: string, ...a: unknown[]) => relay.call(m, ...a), close: async () => {} } as never);
+    }
+    const { openStore } = await import('../store/from-config.js');
+    return openStore(storeDesc);
   };
   // Aliases (*queue) share one descriptor object, hence one JobQueue per thread.
   async function materialize(v: unknown): Promise<unknown> {
@@ -57,9 +71,7 @@ export async function runWorker(boot: WorkerBoot, io: RuntimeIo): Promise<void> 
     config,
     // A failed open (the database is down) is not remembered: the next item tries again.
     store: () =>
-      (store ??= import('../store/from-config.js')
-        .then((m) => m.openStore(storeDesc))
-        .catch((e: unknown) => {
+      (store ??= openTheStore().catch((e: unknown) => {
           store = undefined;
           throw e;
         })),
@@ -121,5 +133,6 @@ export async function runWorker(boot: WorkerBoot, io: RuntimeIo): Promise<void> 
     report();
     await Promise.allSettled([...queues.values()].map(async (q) => (await q).close()));
     if (store) await store.then((st) => st.close()).catch(() => {});
+    await relay?.close();
   }
 }
