@@ -112,6 +112,8 @@ class Run {
     readonly limit: number,
     /** Names fetched per step: the most recent ones, with room for several names per person. */
     readonly max: number,
+    /** Names a capped step's recency scan looks for. */
+    readonly recentMax: number,
     readonly cap: number,
     readonly budget: number,
   ) {
@@ -126,10 +128,13 @@ class Run {
     if (n !== null && n <= cap) {
       rows = n === 0 ? [] : await backend.newest(step.pred, filter, max);
     } else {
-      rows = await backend.recent(step.pred, filter, max, this.budget);
+      // The scan's cost grows with the rows it must find, so it asks only for a few per person.
+      const few = this.recentMax;
+      rows = await backend.recent(step.pred, filter, few, this.budget);
       // Fewer than asked: the budget ran out before enough recent matches were seen (their
-      // names are old). Add some matches in index order so the step is not left empty.
-      if (rows.length < max) rows = rows.concat(await backend.some(step.pred, filter, max));
+      // names are old). Add some matches in index order so the step is not left empty; but a
+      // substring of one or two letters has no index, and only recently seen names are searched.
+      if (rows.length < few && n !== null) rows = rows.concat(await backend.some(step.pred, filter, max));
     }
     for (const row of rows) {
       if (this.found.has(row.id)) continue;
@@ -206,13 +211,14 @@ export async function rankPeople(backend: LookupBackend, pattern: string, option
   if (!q) return [];
   const limit = clampLimit(options.limit);
   const max = Math.max(20, 4 * limit);
+  const recentMax = 2 * limit + 4;
   // The cap balances two costs: sorting every match by recency (grows with the cap) and the
-  // recency scan of a capped step (grows with names/cap, since at least cap/names of the names
-  // it walks match): they meet at sqrt(max * names). The budget bounds the scan when the
-  // matches are all old.
-  const cap = options.cap ?? Math.max(200, Math.round(Math.sqrt(max * (await backend.size()))));
+  // recency scan of a capped step (walks about recentMax * names / cap names, since at least
+  // cap/names of them match): they meet at sqrt(recentMax * names). The budget bounds the scan
+  // when the matches are all old.
+  const cap = options.cap ?? Math.max(200, Math.round(Math.sqrt(recentMax * (await backend.size()))));
   const budget = options.budget ?? 3 * cap;
-  const run = new Run(backend, q, limit, max, cap, budget);
+  const run = new Run(backend, q, limit, max, recentMax, cap, budget);
   for (const step of planSteps(q)) {
     await run.fetch(step);
     if (step.checkpoint) {
