@@ -10,3 +10,4 @@ commandModules.push(() => import('./import.js'));
 commandModules.push(() => import('./identity.js'));
 commandModules.push(() => import('./demo.js'));
 commandModules.push(() => import('./export.js'));
+commandModules.push(() => import('./serve.js'));
