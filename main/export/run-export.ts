@@ -3,7 +3,7 @@
 // runs. SQLite is read through its own read-only connection (no writer thread); Postgres through
 // the store's pool.
 
-import { createWriteStream, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { PersonDto } from '../../shared/people.js';
@@ -91,6 +91,7 @@ export async function runVCardExport(options: VCardExportOptions, out: Output, e
     if (options.dir) mkdirSync(options.dir, { recursive: true });
     const file = options.output ? createWriteStream(resolve(options.output)) : undefined;
     let written = 0;
+    const writtenNames: string[] = [];
     for (const id of ids) {
       const person = await source.person(id);
       if (!person) continue; // removed since it was listed
@@ -98,6 +99,7 @@ export async function runVCardExport(options: VCardExportOptions, out: Output, e
       if (options.dir) {
         // vdir: one file per person, replaced atomically so a syncing address book never reads half a card.
         const target = join(options.dir, vdirFileName(person));
+        writtenNames.push(vdirFileName(person));
         writeFileSync(`${target}.tmp`, card);
         renameSync(`${target}.tmp`, target);
       } else if (file) {
@@ -111,11 +113,34 @@ export async function runVCardExport(options: VCardExportOptions, out: Output, e
       file.end();
       await finished(file);
     }
-    if (options.dir || options.output) err.write(`skrode export: ${written} card${written === 1 ? '' : 's'} written to ${options.dir ?? options.output}\n`);
+    let removed = 0;
+    if (options.dir && options.all) removed = pruneVdir(options.dir, new Set(writtenNames));
+    if (options.dir || options.output) {
+      const gone = removed > 0 ? `; ${removed} card${removed === 1 ? '' : 's'} of people no longer in the store removed` : '';
+      err.write(`skrode export: ${written} card${written === 1 ? '' : 's'} written to ${options.dir ?? options.output}${gone}\n`);
+    }
     return 0;
   } finally {
     await source.close();
   }
+}
+
+/**
+ * After a full export into a vdir, remove the cards Skrode wrote earlier for people that are gone
+ * (merged into someone else, forgotten), so a syncing address book does not keep duplicates.
+ * Only files Skrode itself writes are touched: `<uuid>.vcf` with Skrode's PRODID.
+ */
+function pruneVdir(dir: string, keep: Set<string>): number {
+  let removed = 0;
+  for (const name of readdirSync(dir)) {
+    if (keep.has(name) || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.vcf$/.test(name)) continue;
+    const path = join(dir, name);
+    const head = readFileSync(path, 'utf8').slice(0, 200);
+    if (!/\r\nPRODID:-\/\/Skrode\/\/Skrode\/\/EN\r\n/.test(head)) continue;
+    unlinkSync(path);
+    removed++;
+  }
+  return removed;
 }
 
 export interface JsonExportOptions extends ExportGlobals {

@@ -3,7 +3,7 @@
 // import` restores into a new store.
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -47,7 +47,15 @@ describe('skrode export (SQLite)', () => {
     expect(text.match(/^VERSION:3\.0\r$/gm)).toHaveLength(8);
     expect(all.stderr).toMatch(/8 cards written to all\.vcf/);
 
-    expect((await skrode('--db', 'a.db', 'export', 'vcard', '--all', '--dir', 'vdir')).code).toBe(0);
+    // A stale card Skrode wrote for someone no longer in the store, and a file of the user's own.
+    mkdirSync(join(dir, 'vdir'));
+    writeFileSync(join(dir, 'vdir', '00000000-0000-4000-8000-000000000000.vcf'), 'BEGIN:VCARD\r\nVERSION:4.0\r\nPRODID:-//Skrode//Skrode//EN\r\nFN:Gone\r\nEND:VCARD\r\n');
+    writeFileSync(join(dir, 'vdir', 'mine.vcf'), 'BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Mine\r\nEND:VCARD\r\n');
+    const vd = await skrode('--db', 'a.db', 'export', 'vcard', '--all', '--dir', 'vdir');
+    expect(vd.code).toBe(0);
+    expect(vd.stderr).toMatch(/8 cards written to vdir; 1 card of people no longer in the store removed/);
+    expect(readdirSync(join(dir, 'vdir'))).toContain('mine.vcf');
+    rmSync(join(dir, 'vdir', 'mine.vcf'));
     const files = readdirSync(join(dir, 'vdir'));
     expect(files).toHaveLength(8);
     for (const f of files) {

@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .argument('[pattern...]', 'who to export, found as whois finds them')
     .option('--all', 'export everyone')
     .addOption(new Option('-o, --output <file>', 'write all cards to this .vcf file (default: standard output)').conflicts('dir'))
-    .addOption(new Option('--dir <dir>', 'write one <uid>.vcf per person into this folder (the vdir layout address books sync)').conflicts('output'))
+    .addOption(new Option('--dir <dir>', 'write one <uid>.vcf per person into this folder (the vdir layout address books sync); with --all, cards Skrode wrote there for people no longer in the store are removed').conflicts('output'))
     .option('--vcard <version>', 'vCard version: 3 or 4', vcardVersion, 4 as 3 | 4)
     .action(async (words: string[], opts: { all?: boolean; output?: string; dir?: string; vcard: 3 | 4 }, cmd: Command) => {
       if (opts.all && words.length > 0) throw new InvalidArgumentError('give a PATTERN or --all, not both');
