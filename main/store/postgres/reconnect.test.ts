@@ -4,11 +4,46 @@
 // shared server.
 
 import { randomBytes } from 'node:crypto';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Observation } from '../../model/observations.js';
 import { postgresAvailable, PG_URL } from '../../../test/services.js';
-import { freshPostgresStore, type TestStore } from './testing.js';
+import { openPostgresStore } from './index.js';
+import { dropSchema, freshPostgresStore, randomSchema, type TestStore } from './testing.js';
+
+/**
+ * A TCP relay in front of the shared server: taking it down (all connections cut, nothing
+ * listening) looks to the client exactly like a server restart, without touching the server.
+ */
+async function relay(target: URL): Promise<{ port: number; down(): Promise<void>; up(): Promise<void>; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let server: Server;
+  let port = 0;
+  const listen = () =>
+    new Promise<void>((resolve) => {
+      server = createServer((client) => {
+        const upstream = connect(Number(target.port || 5432), target.hostname);
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on('error', () => {});
+          s.on('close', () => sockets.delete(s));
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.listen(port, '127.0.0.1', () => {
+        port = (server.address() as { port: number }).port;
+        resolve();
+      });
+    });
+  const down = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    });
+  await listen();
+  return { port, down, up: listen, close: down };
+}
 
 const P = { source: 'reconnect-test' };
 
@@ -79,5 +114,33 @@ describe.runIf(await postgresAvailable())('PostgresStore: losing the connection'
     expect(await t.store.personaOf('irc+user:libera/after0')).not.toBeNull();
     expect((await t.store.person('irc+user:libera/after1'))?.kind).toBe('persona');
     process.stderr.write(`reconnect: ${t.store.deadConnections} dead pooled connection(s) replaced transparently\n`);
+  });
+});
+
+describe.runIf(await postgresAvailable())('PostgresStore: the server going away and coming back', () => {
+  it('fails calls while the server is down and works again once it is back, with nothing lost', async () => {
+    const target = new URL(PG_URL);
+    const r = await relay(target);
+    const url = new URL(PG_URL);
+    url.port = String(r.port);
+    const schema = randomSchema();
+    const store = await openPostgresStore({ url: url.toString(), schema, max: 2 });
+    try {
+      await store.apply([{ type: 'account', externalId: 'irc+user:libera/up', provenance: P }]);
+      await r.down();
+      // Down: every call fails with an error (no hang), reads and writes alike.
+      await expect(store.apply([{ type: 'account', externalId: 'irc+user:libera/during', provenance: P }])).rejects.toThrow();
+      await expect(store.counts()).rejects.toThrow();
+      await r.up();
+      // Back: the pool replaces its dead connections; committed data is all there.
+      await store.apply([{ type: 'account', externalId: 'irc+user:libera/after', provenance: P }]);
+      expect(await store.personaOf('irc+user:libera/up')).not.toBeNull();
+      expect(await store.personaOf('irc+user:libera/during')).toBeNull();
+      expect((await store.counts()).accounts).toBe(2);
+    } finally {
+      await store.close();
+      await r.close();
+      await dropSchema(schema);
+    }
   });
 });

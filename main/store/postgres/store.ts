@@ -162,7 +162,8 @@ export class PostgresStore implements Store {
 
   personaOf(externalId: string): Promise<string | null> {
     return this.read(async (client) => {
-      const r = await client.query<{ persona: string }>('select persona from accounts where external_id = $1', [externalId]);
+      if (typeof externalId !== 'string') return null;
+      const r = await client.query<{ persona: string }>('select persona from accounts where external_id = $1', [pgText(externalId)]);
       return r.rows[0]?.persona ?? null;
     });
   }
@@ -220,7 +221,7 @@ export class PostgresStore implements Store {
 
   getCursor(source: string, key: string): Promise<string | null> {
     return this.read(async (client) => {
-      const r = await client.query<{ value: string }>('select value from ingest_cursors where source = $1 and key = $2', [source, key]);
+      const r = await client.query<{ value: string }>('select value from ingest_cursors where source = $1 and key = $2', [pgText(String(source)), pgText(String(key))]);
       return r.rows[0]?.value ?? null;
     });
   }
