@@ -179,6 +179,8 @@ export class EmailCapture {
   /** Display/alias names already attached to an address (from the store or this import). */
   private readonly namesOf = new Map<string, Map<string, 'display' | 'alias'>>();
   private readonly knownHere = new Set<string>();
+  /** Addresses captured in this import by local part, to spot `foo@a.example` next to `foo@example`. */
+  private readonly byLocal = new Map<string, string[]>();
   private readonly knownChecked = new Map<string, boolean>();
   private readonly redundantSeen = new Set<string>();
   readonly suggestions = new Map<string, Suggestion>();
@@ -223,8 +225,8 @@ export class EmailCapture {
     }
     // The shorter address may arrive after the longer one was captured: we cannot fold back,
     // so we record the evidence instead (never merged silently).
-    for (const known of this.knownHere) {
-      if (known.length > address.length && known.endsWith(`.${address.slice(at + 1)}`) && known.startsWith(`${local}@`)) {
+    for (const known of this.byLocal.get(local) ?? []) {
+      if (known.length > address.length && known.endsWith(`.${address.slice(at + 1)}`)) {
         const key = `${known}|${address}`;
         if (!this.redundantSeen.has(key)) {
           this.redundantSeen.add(key);
@@ -364,7 +366,13 @@ export class EmailCapture {
         const c: Captured = { id: `email+addr:${address}`, address, header: h, names: this.namesFor(address, display, original), self };
         captured.push(c);
         byAddress.set(address, c);
-        this.knownHere.add(address);
+        if (!this.knownHere.has(address)) {
+          this.knownHere.add(address);
+          const local = address.slice(0, address.lastIndexOf('@'));
+          const same = this.byLocal.get(local);
+          if (same) same.push(address);
+          else this.byLocal.set(local, [address]);
+        }
       }
     }
 

@@ -4,9 +4,10 @@
 // hash); the cursor only saves the work.
 import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { BatchWriter, type ImportContext, type ImportSummary, type Importer } from '../importer.js';
+import type { ImportContext, ImportSummary, Importer } from '../importer.js';
 import { EmailCapture } from './capture.js';
 import { StoreKnownAccounts } from './known-accounts.js';
+import { PipelinedWriter } from './pipelined-writer.js';
 import { looksLikeMbox, splitMbox } from './mbox-split.js';
 import { envelopeDate, processMessage } from './pipeline.js';
 import { parseEmailPolicy } from './policy.js';
@@ -57,13 +58,13 @@ export async function importMbox(path: string, ctx: ImportContext, opts: MboxImp
     }
   }
 
-  const writer = new BatchWriter(ctx.store);
+  const writer = new PipelinedWriter(ctx.store);
   const capture = new EmailCapture(policy, { source: 'mbox', file }, new StoreKnownAccounts(ctx.store));
   let problems = 0;
   let sinceCursor = 0;
   let lastEnd = start;
   const sink = {
-    emit: (o: Parameters<BatchWriter['add']>[0]) => writer.add(o),
+    emit: (o: Parameters<PipelinedWriter['add']>[0]) => writer.add(o),
     problem: (p: Parameters<ImportContext['problem']>[0]) => {
       problems++;
       ctx.problem(p);
