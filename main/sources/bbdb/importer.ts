@@ -25,13 +25,17 @@ export const bbdbImporter: Importer = {
   run: importBbdbFile,
 };
 
-export async function importBbdbFile(path: string, ctx: ImportContext): Promise<ImportSummary> {
-  const summary: ImportSummary = { importer: 'bbdb', path, observations: 0, problems: 0, counts: { records: 0, skipped: 0 } };
-  const problem = (record: string | undefined, reason: string) => {
+/** Reports a problem with the file and record; the reason need not repeat where. */
+function reporter(path: string, ctx: ImportContext, summary: ImportSummary) {
+  return (record: string | undefined, reason: string) => {
     summary.problems++;
-    // The record names where; the reason need not repeat it.
     ctx.problem(record ? { file: path, record, reason: reason.replace(/^(?:record \d+ \(line \d+\)|line \d+): /, '') } : { file: path, reason });
   };
+}
+
+export async function importBbdbFile(path: string, ctx: ImportContext): Promise<ImportSummary> {
+  const summary: ImportSummary = { importer: 'bbdb', path, observations: 0, problems: 0, counts: { records: 0, skipped: 0 } };
+  const problem = reporter(path, ctx, summary);
   const size = (await stat(path)).size;
   if (size > MAX_SIZE) {
     problem(undefined, `file is ${size} bytes, more than the ${MAX_SIZE}-byte limit for a BBDB file; not imported`);
@@ -56,11 +60,7 @@ export async function importBbdbFile(path: string, ctx: ImportContext): Promise<
 
 /** Import BBDB text already in memory (the file importer and tests). */
 export async function importBbdbText(text: string, path: string, ctx: ImportContext, summary: ImportSummary): Promise<ImportSummary> {
-  const problem = (record: string | undefined, reason: string) => {
-    summary.problems++;
-    // The record names where; the reason need not repeat it.
-    ctx.problem(record ? { file: path, record, reason: reason.replace(/^(?:record \d+ \(line \d+\)|line \d+): /, '') } : { file: path, reason });
-  };
+  const problem = reporter(path, ctx, summary);
   const header = readHeader(text);
   if (header.format !== undefined && header.format > NEWEST_FORMAT) {
     problem(undefined, `BBDB file format ${header.format} is newer than the newest this version reads (${NEWEST_FORMAT}); not imported`);

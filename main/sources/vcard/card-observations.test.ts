@@ -196,3 +196,29 @@ describe('more quirks', () => {
     expect(JSON.stringify(obs)).not.toMatch(/agent@example.org|9j\/4AAQ/);
   });
 });
+
+describe('Skrode\'s own extensions are trusted only within bounds', () => {
+  it('X-SKRODE-ID must be well formed and on a service the property can name; X-SKRODE-ACCOUNT never names persona-name accounts', () => {
+    const text = [
+      'BEGIN:VCARD',
+      'VERSION:4.0',
+      'UID:ext-1',
+      'FN:Claims',
+      'EMAIL;X-SKRODE-ID="twitter+user:1":claims@example.org',
+      'TEL;X-SKRODE-ID="tel+number:+15550001":+1 555 0001',
+      'X-SOCIAL-PROFILE;TYPE=twitter;X-SKRODE-ID="twitter+user:42":https://x.com/claims',
+      'IMPP;X-SKRODE-ID="nosuchservice+user:x":xmpp:claims@jabber.example',
+      'X-SKRODE-ACCOUNT:namesvc+user:00000000-0000-4000-8000-000000000000',
+      'X-SKRODE-ACCOUNT:not an id',
+      'X-SKRODE-ACCOUNT:slack+user:T1/U1',
+      'END:VCARD',
+    ].join('\r\n');
+    const { cards } = readCards(text);
+    const r = cardObservations(cards[0]!, { source: 'vcard' });
+    expect(ids(r.observations)).toEqual(['email+addr:claims@example.org', 'slack+user:T1/U1', 'tel+number:+15550001', 'twitter+user:42', 'vcard+card:ext-1', 'xmpp+user:claims@jabber.example']);
+    expect(r.problems.map((p) => p.reason)).toEqual([
+      expect.stringMatching(/^line 9: X-SKRODE-ACCOUNT is not an account id Skrode knows/),
+      expect.stringMatching(/^line 10: X-SKRODE-ACCOUNT is not an account id Skrode knows/),
+    ]);
+  });
+});
