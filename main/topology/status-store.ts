@@ -7,7 +7,7 @@ import type { WorkerStatusDto } from '../../shared/topology.js';
 import type { RedisDescriptor } from '../config/index.js';
 
 export const HEARTBEAT_MS = 1000;
-export const STALE_MS = 10_000;
+export const STALE_MS = Number(process.env.SKRODE_STATUS_STALE_MS ?? 10_000);
 
 export interface StatusStore {
   /** Replace this host's rows (a supervisor starting fresh). */
