@@ -49,6 +49,14 @@ function rowPredicate(pred: Predicate): Sql {
   }
 }
 
+/**
+ * Trigrams over-approximate a substring (they may occur apart); checking the substring itself
+ * before sorting keeps the near misses from crowding real matches out of the top rows.
+ */
+function exactSubstring(pred: Predicate): Sql {
+  return pred.type === 'contains' ? { where: ' AND instr(n.fold, ?) > 0', params: [pred.value] } : { where: '', params: [] };
+}
+
 interface AccountNameRow extends Omit<NameRow, 'id' | 'name' | 'kind' | 'fold'> {
   id: number | null;
   name: string | null;
@@ -163,7 +171,8 @@ export class SqliteLookupBackend implements LookupBackend {
     // SQLite keeps only the best `max` rows while sorting: no row but those reaches JavaScript.
     const fts = this.ftsQuery(pred);
     if (fts) {
-      return this.all(`SELECT ${COLS} FROM ${fts.table} f CROSS JOIN names n ON n.id = f.rowid WHERE ${fts.table} MATCH ?${handles} ORDER BY n.last_seen DESC LIMIT ?`, [fts.match, max]);
+      const exact = exactSubstring(pred);
+      return this.all(`SELECT ${COLS} FROM ${fts.table} f CROSS JOIN names n ON n.id = f.rowid WHERE ${fts.table} MATCH ?${exact.where}${handles} ORDER BY n.last_seen DESC LIMIT ?`, [fts.match, ...exact.params, max]);
     }
     const p = rowPredicate(pred);
     return this.all(`SELECT ${COLS} FROM names n WHERE ${p.where}${handles} ORDER BY n.last_seen DESC LIMIT ?`, [...p.params, max]);
@@ -187,7 +196,10 @@ export class SqliteLookupBackend implements LookupBackend {
     if (pred.type === 'account-prefix') return this.accountNames(pred, filter, max);
     const handles = filter.handlesOnly ? HANDLES : '';
     const fts = this.ftsQuery(pred);
-    if (fts) return this.all(`SELECT ${COLS} FROM ${fts.table} f CROSS JOIN names n ON n.id = f.rowid WHERE ${fts.table} MATCH ?${handles} LIMIT ?`, [fts.match, max]);
+    if (fts) {
+      const exact = exactSubstring(pred);
+      return this.all(`SELECT ${COLS} FROM ${fts.table} f CROSS JOIN names n ON n.id = f.rowid WHERE ${fts.table} MATCH ?${exact.where}${handles} LIMIT ?`, [fts.match, ...exact.params, max]);
+    }
     const p = rowPredicate(pred);
     return this.all(`SELECT ${COLS} FROM names n WHERE ${p.where}${handles} LIMIT ?`, [...p.params, max]);
   }
