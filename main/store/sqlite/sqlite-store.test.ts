@@ -1,7 +1,8 @@
 // The Store contract on SQLite files, plus what only SQLite has: the FTS5 tables kept in step
 // by the writer, and the writer running in its own thread while this thread reads.
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -128,6 +129,23 @@ describe('SqliteStore specifics', () => {
     await expect(inFlight).rejects.toThrow(/writer thread exited.*apply was not completed/);
     await expect(store.counts()).resolves.toBeDefined();
     await expect(store.setCursor('a', 'b', 'c')).rejects.toThrow(/writer thread exited/);
+  });
+
+  it('lets a process that forgot close() exit once its writes are done', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skrode-noclose-'));
+    dirs.push(dir);
+    const script = join(dir, 'noclose.mts');
+    const index = new URL('./index.ts', import.meta.url).pathname;
+    writeFileSync(
+      script,
+      `import { openSqliteStore } from ${JSON.stringify(index)};\n` +
+        `const store = await openSqliteStore(${JSON.stringify(join(dir, 'a.db'))});\n` +
+        `const r = await store.apply([{ type: 'account', externalId: 'twitter+user:1', provenance: { source: 't' } }]);\n` +
+        `console.log('applied', r.accounts);\n`,
+    );
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 20_000, cwd: process.cwd() });
+    expect(run.stdout.trim()).toBe('applied 1');
+    expect(run.status).toBe(0);
   });
 
   it('refuses an in-memory database and unknown writer methods', async () => {

@@ -1,6 +1,7 @@
 // The caller's side of the writer thread: starts it, numbers each call, and settles the promise
 // when the answer with that number comes back. If the thread dies, every call still waiting is
-// rejected (nothing hangs), and later calls fail at once.
+// rejected (nothing hangs), and later calls fail at once. The thread keeps the process alive only
+// while a call is waiting, so a command that forgets close() still exits once its writes are done.
 
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../../util/worker-entry.js';
@@ -28,6 +29,7 @@ export class WriterClient {
   private seq = 0;
   private readonly pending = new Map<number, Pending>();
   private dead: Error | undefined;
+  private closing = false;
   /** The writer thread's id (differs from the caller's). */
   threadId = -1;
 
@@ -36,6 +38,7 @@ export class WriterClient {
       const p = this.pending.get(res.seq);
       if (!p) return;
       this.pending.delete(res.seq);
+      if (this.pending.size === 0 && !this.closing) worker.unref();
       if (res.ok) p.resolve(res.value);
       else p.reject(revive(res.error));
     });
@@ -69,6 +72,7 @@ export class WriterClient {
     const seq = ++this.seq;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(seq, { resolve: resolve as (v: unknown) => void, reject, method });
+      this.worker.ref();
       const req: WriterRequest = { seq, method, args };
       try {
         this.worker.postMessage(req);
@@ -82,6 +86,9 @@ export class WriterClient {
   /** Close the database in the thread and let the thread end. */
   async close(): Promise<void> {
     if (this.dead) return;
+    // Stay referenced until the thread has really gone, so `await close()` always settles.
+    this.closing = true;
+    this.worker.ref();
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     try {
       await this.call('close');
