@@ -2,8 +2,8 @@
 // gracefully on SIGINT/SIGTERM (a second signal forces the stop).
 
 import { hostname } from 'node:os';
-import { HEARTBEAT_MS } from './status-store.js';
-import { loadTopologyConfig, statusStoreFor, type TopologyOptions } from './status.js';
+import { HEARTBEAT_MS, writerStatusStore } from './status-store.js';
+import { loadTopologyConfig, statusStoreFor, topologyRedis, type TopologyOptions } from './status.js';
 import { topologyPlan } from './spec.js';
 import { Supervisor, type SupervisorOptions } from './supervisor.js';
 import { threadSpawner } from './threads.js';
@@ -35,8 +35,6 @@ export async function startTopology(options: RunTopologyOptions): Promise<Runnin
   const host = options.host ?? process.env.SKRODE_HOST ?? hostname();
   const log = options.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
-  const status = await statusStoreFor(config, store);
-  await status.clearHost(host).catch(() => {});
   // SQLite: this process runs the store's one writer thread; worker threads write through it.
   let hostStore: { writer: WriterCaller; close(): Promise<void> } | undefined;
   let relay: WriterRelayHost | undefined;
@@ -45,6 +43,9 @@ export async function startTopology(options: RunTopologyOptions): Promise<Runnin
     hostStore = await SqliteStore.open(store.path);
     relay = new WriterRelayHost(hostStore.writer);
   }
+  // Heartbeats: to the topology's Redis, else through this process's SQLite writer.
+  const status = hostStore && !topologyRedis(config) ? writerStatusStore(store.kind === 'sqlite' ? store.path : '', hostStore.writer) : await statusStoreFor(config, store);
+  await status.clearHost(host).catch(() => {});
   const supervisor = new Supervisor({
     host,
     workers: plan.workers.map((w) => ({ name: w.def.name, replicas: w.replicas })),

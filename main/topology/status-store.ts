@@ -49,6 +49,27 @@ export async function sqliteStatusStore(path: string): Promise<StatusStore> {
   };
 }
 
+/** Heartbeats through the SQLite writer thread (the single-user topology's one write connection). */
+export function writerStatusStore(path: string, writer: { call<T = unknown>(method: string, ...args: unknown[]): Promise<T> }): StatusStore {
+  return {
+    async clearHost(host) {
+      await writer.call('topology.status.clearHost', host);
+    },
+    async write(rows) {
+      await writer.call('topology.status.write', rows);
+    },
+    async read() {
+      const s = await sqliteStatusStore(path);
+      try {
+        return await s.read();
+      } finally {
+        await s.close();
+      }
+    },
+    async close() {},
+  };
+}
+
 export async function redisStatusStore(d: RedisDescriptor): Promise<StatusStore> {
   const { Redis } = await import('ioredis');
   const { redisOptions } = await import('../config/index.js');

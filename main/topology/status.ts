@@ -43,10 +43,13 @@ function sameConn(a?: RedisDescriptor, b?: RedisDescriptor): boolean {
 
 /** Heartbeats go to the Redis of the topology (a `redis:` key, else the first queue's conn);
  *  a topology without Redis keeps them in the SQLite store. */
+export function topologyRedis(config: Config): RedisDescriptor | undefined {
+  if (config.lazy('redis')?.tag === 'skrode/redis') return config.redis();
+  return configQueues(config).find((q) => q.descriptor.conn)?.descriptor.conn;
+}
+
 export async function statusStoreFor(config: Config, store: StoreDescriptor): Promise<StatusStore> {
-  let redis: RedisDescriptor | undefined;
-  if (config.lazy('redis')?.tag === 'skrode/redis') redis = config.redis();
-  redis ??= configQueues(config).find((q) => q.descriptor.conn)?.descriptor.conn;
+  const redis = topologyRedis(config);
   if (redis) return redisStatusStore(redis);
   if (store.kind === 'sqlite') return sqliteStatusStore(store.path);
   throw new Error('topology status needs a place for heartbeats: a Redis (a redis: !skrode/redis, or queues with conn) or the SQLite store');

@@ -12,6 +12,7 @@ import { buildMethodTable, type WriterMethod } from './writer-methods.js';
 import { SLOW_CALL_MS, type WriterRequest, type WriterResponse } from './writer-protocol.js';
 // Extra method groups register themselves on import: add one import line per module here.
 import '../../queue/sqlite/writer-registration.js';
+import '../../topology/writer-registration.js';
 import '../../sources/backup/writer-registration.js';
 
 const port = parentPort;
