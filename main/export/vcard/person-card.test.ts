@@ -129,6 +129,12 @@ describe('vCard export', () => {
     const adr = adaCard.getFirstProperty('adr')!;
     expect(adr.getFirstValue()).toEqual(['', '', ["12 St James's Square", 'Flat 2'], 'London', '', 'SW1Y 4JH', 'United Kingdom']);
     expect(adaCard.getFirstPropertyValue('bday')).toBeTruthy();
+    // the preferred address is marked, in each version's way
+    const pref3 = adaCard.getAllProperties('email').find((e) => e.getFirstValue() === 'ada@example.org')!;
+    expect(pref3.getParameter('type')).toEqual(['INTERNET', 'pref']);
+    const ada4 = new ICAL.Component(ICAL.parse(personToVCard(ada, { version: 4 })) as unknown[]);
+    const emails4 = ada4.getAllProperties('email');
+    expect(emails4.filter((e) => e.getParameter('pref') === '1').map((e) => e.getFirstValue())).toEqual(['ada@example.org']);
   });
 
   it('a store exported to vCard and imported into an empty store gives the same people', async () => {

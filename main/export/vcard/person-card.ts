@@ -52,7 +52,7 @@ function contactProfile(accounts: readonly AccountDto[]): ContactProfile | undef
     for (const u of p.urls ?? []) if (!urls.some((v) => v.url === u.url)) urls.push(u);
     for (const n of p.nicknames ?? []) if (!nicknames.includes(n)) nicknames.push(n);
     for (const c of p.categories ?? []) if (!categories.includes(c)) categories.push(c);
-    for (const k of ['fn', 'n', 'org', 'title', 'role', 'birthday', 'anniversary', 'gender'] as const) {
+    for (const k of ['fn', 'n', 'org', 'title', 'role', 'birthday', 'anniversary', 'gender', 'primaryEmail'] as const) {
       if (merged[k] === undefined && p[k] !== undefined) (merged as unknown as Record<string, unknown>)[k] = p[k];
     }
   }
@@ -203,7 +203,9 @@ export function personToVCard(person: PersonDto, options: CardOptions, now = new
     if (a.externalId === ownCard || a.service === 'namesvc') continue;
     if (a.service === 'email') {
       const addr = recentNames(a, ['email'])[0]?.name ?? parseExternalId(a.externalId).local;
-      add('EMAIL', txt(addr), [...(version === 3 ? [{ name: 'TYPE', values: ['INTERNET'] }] : []), ...idParam(a, accountForEmail(addr)?.externalId)]);
+      const pref = contact?.primaryEmail !== undefined && contact.primaryEmail === addr.toLowerCase();
+      const params: Param[] = version === 3 ? [{ name: 'TYPE', values: pref ? ['INTERNET', 'pref'] : ['INTERNET'] }] : pref ? [{ name: 'PREF', values: ['1'] }] : [];
+      add('EMAIL', txt(addr), [...params, ...idParam(a, accountForEmail(addr)?.externalId)]);
       continue;
     }
     if (a.service === 'tel') {

@@ -77,7 +77,7 @@ describe('BBDB format 9', () => {
     ]);
     expect(acc[0]!.seenAt).toBe('2020-09-23T19:59:01.000Z');
     const p = acc[0]!.profile as unknown as ContactProfile;
-    expect(p).toMatchObject({ addressBook: 'bbdb', birthday: '1815-12-10', urls: [{ url: 'https://ada.example.org/' }], created: '2020-09-23T19:57:53.000Z' });
+    expect(p).toMatchObject({ addressBook: 'bbdb', primaryEmail: 'ada@example.org', birthday: '1815-12-10', urls: [{ url: 'https://ada.example.org/' }], created: '2020-09-23T19:57:53.000Z' });
     expect(p.fields).toMatchObject({ 'mail-alias': 'math, poets', 'gnus-score': [['from', 100]] });
     const note = observations.find((o): o is NoteSeen => o.type === 'note')!;
     expect(note).toMatchObject({ key: 'bbdb:a1010c22-e918-4c6e-a834-6858c488b320:notes', text: 'met via Babbage\nsays "hello" [often]' });

@@ -262,6 +262,8 @@ export function recordObservations(r: BbdbRecord, provenance: Provenance): Recor
   if (r.organization.length > 0) profile.org = r.organization;
   if (r.addresses.length > 0) profile.addresses = r.addresses;
   if (r.aka.length > 0) profile.nicknames = r.aka;
+  const primary = r.mails.find((m) => accountForEmail(m));
+  if (primary) profile.primaryEmail = primary.trim().toLowerCase(); // BBDB: the first mail is primary
   if (r.creationDate) profile.created = r.creationDate;
   if (r.timestamp) profile.updated = r.timestamp;
 

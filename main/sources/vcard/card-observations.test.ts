@@ -72,6 +72,14 @@ describe('vCard 3.0 from Apple Contacts', () => {
     expect(p.urls).toEqual([{ url: 'https://ada.example.org/', label: 'homepage' }]);
     expect(p.impp).toEqual(['skype:ada.lovelace']);
     expect(p.categories).toEqual(['friends', 'math']);
+    expect(p.primaryEmail).toBe('ada@example.org');
+  });
+
+  it('skips contact groups (KIND:group, Apple X-ADDRESSBOOKSERVER-KIND)', () => {
+    for (const kind of ['KIND:group', 'X-ADDRESSBOOKSERVER-KIND:group']) {
+      const { cards } = readCards(`BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Friends\r\n${kind}\r\nX-ADDRESSBOOKSERVER-MEMBER:urn:uuid:1\r\nEND:VCARD\r\n`);
+      expect(cardObservations(cards[0]!, { source: 'vcard' })).toMatchObject({ observations: [], problems: [] });
+    }
   });
 
   it('turns NOTE into a note keyed by UID, unescaping \\n \\, \\; and unfolding', () => {

@@ -23,7 +23,7 @@ const CHAT = knownServices().filter((s) => s.kind === 'chat').map((s) => s.key);
 const SOCIAL = knownServices().filter((s) => s.kind === 'social' || s.kind === 'web' || s.kind === 'feed').map((s) => s.key);
 // Types that say how to use a value rather than what it is: not useful as a label.
 const NOT_LABELS = new Set(['pref', 'internet', 'voice', 'x400', 'uri', 'text']);
-const SKIPPED = new Set(['PHOTO', 'LOGO', 'SOUND', 'KEY', 'PRODID', 'VERSION', 'X-ABLABEL', 'X-ABADR', 'CLIENTPIDMAP', 'MEMBER', 'AGENT']);
+const SKIPPED = new Set(['PHOTO', 'LOGO', 'SOUND', 'KEY', 'PRODID', 'VERSION', 'X-ABLABEL', 'X-ABADR', 'CLIENTPIDMAP', 'MEMBER', 'X-ADDRESSBOOKSERVER-MEMBER', 'AGENT']);
 const MAX_FIELD = 10_000;
 // Chat properties from before IMPP (Apple, Evolution, KDE): the name says the service.
 const LEGACY_CHAT: Record<string, string> = {
@@ -90,7 +90,11 @@ export function cardObservations(card: RawCard, base: Provenance): CardObservati
       case 'EMAIL': {
         const m = accountForEmail(text());
         if (!m) bad(p, 'is not an e-mail address');
-        else addAccount(withTrustedId(m, skrodeId, ['email']));
+        else {
+          addAccount(withTrustedId(m, skrodeId, ['email']));
+          const pref = p.params.has('PREF') || (p.params.get('TYPE') ?? []).some((t) => t.toLowerCase() === 'pref');
+          if (pref && !profile.primaryEmail) profile.primaryEmail = text().toLowerCase();
+        }
         break;
       }
       case 'TEL': {
@@ -197,6 +201,9 @@ export function cardObservations(card: RawCard, base: Provenance): CardObservati
 
   const uid = cardUid(uidRaw, card);
   const pseudo = externalId('vcard', 'card', uid);
+  // A contact group (vCard 4 KIND:group, Apple's X-ADDRESSBOOKSERVER-KIND) is not a person.
+  const kind = String(fields.kind ?? fields['x-addressbookserver-kind'] ?? '').toLowerCase();
+  if (kind === 'group') return { uid, observations: [], problems };
   if (!profile.fn) profile.fn = formatName(profile.n) ?? profile.org?.[0] ?? [...accounts.values()][0]?.names[0]?.name;
   if (profile.fn) cardNames.push({ name: profile.fn, kind: 'display' });
   const formatted = formatName(profile.n);

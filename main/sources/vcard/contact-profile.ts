@@ -35,6 +35,8 @@ export interface ContactProfile {
   fn?: string;
   n?: StructuredName;
   nicknames?: string[];
+  /** The preferred e-mail address (vCard PREF / TYPE=pref, BBDB's first mail), lower-cased. */
+  primaryEmail?: string;
   /** Organisation names (BBDB keeps a list; vCard ORG is name then units). */
   org?: string[];
   title?: string;
