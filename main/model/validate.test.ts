@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkInstant, LIMITS, validateBatch, validateObservation, ValidationError } from './validate.js';
 
@@ -97,5 +98,37 @@ describe('checkInstant', () => {
       expect(() => checkInstant(s, 'when'), s).toThrow(ValidationError);
     }
     expect(() => checkInstant(1577836800000, 'when')).toThrow(/when: must be a string/);
+  });
+});
+
+describe('validateObservation on arbitrary input', () => {
+  it('either returns an observation or throws a ValidationError, never anything else', () => {
+    const shaped = fc.record(
+      {
+        type: fc.constantFrom('account', 'post', 'relationship', 'interaction', 'tombstone', 'evidence', 'identity', 'list', 'note', 'x'),
+        externalId: fc.oneof(fc.string(), fc.constant('twitter+user:1')),
+        post: fc.oneof(fc.string(), fc.constant('twitter+tweet:1'), fc.anything()),
+        account: fc.anything(),
+        names: fc.anything(),
+        refs: fc.anything(),
+        distribution: fc.anything(),
+        when: fc.oneof(fc.string(), fc.constant('2020-01-01T00:00:00Z'), fc.anything()),
+        confidence: fc.anything(),
+        accounts: fc.anything(),
+        provenance: fc.oneof(fc.constant({ source: 's' }), fc.anything()),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), shaped), (x) => {
+        try {
+          const o = validateObservation(x);
+          expect(typeof o.type).toBe('string');
+        } catch (e) {
+          expect(e).toBeInstanceOf(ValidationError);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
