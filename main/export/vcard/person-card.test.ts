@@ -174,20 +174,6 @@ describe('vCard export', () => {
   });
 });
 
-describe('vCard export of one person (the person view)', () => {
-  it('returns the card and a file name, or null for an unknown id', async () => {
-    const { exportPersonVCard } = await import('./index.js');
-    const db = sourceStore();
-    const reads = new SqliteReads(db);
-    const people = { person: async (id: string) => reads.person(id) };
-    const card = await exportPersonVCard(people, 'email+addr:ada@example.org', 3);
-    expect(card?.mimeType).toBe('text/vcard');
-    expect(card?.fileName).toMatch(/^[0-9a-f-]{36}\.vcf$/);
-    expect(new ICAL.Component(ICAL.parse(card!.text) as unknown[]).getFirstPropertyValue('fn')).toBe('Ada Lovelace');
-    expect(await exportPersonVCard(people, 'email+addr:nobody@example.org')).toBeNull();
-  });
-});
-
 describe('escaping against an independent parser (property)', () => {
   it('any display name and note survive ical.js, in vCard 3 and 4', () => {
     const text = fc.string({ unit: fc.oneof(fc.constantFrom(',', ';', '\\', '\n', ':', '"', 'é', '😀', '字', ' '), fc.string({ minLength: 1, maxLength: 1 })), minLength: 1, maxLength: 120 });

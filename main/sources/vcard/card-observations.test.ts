@@ -230,3 +230,14 @@ describe('Skrode\'s own extensions are trusted only within bounds', () => {
     ]);
   });
 });
+
+describe('limits', () => {
+  it('caps the properties of one card and says so once', () => {
+    const lines = ['BEGIN:VCARD', 'VERSION:3.0', 'FN:Many'];
+    for (let i = 0; i < 5010; i++) lines.push(`X-THING:${i}`);
+    lines.push('EMAIL:many@example.org', 'END:VCARD', 'BEGIN:VCARD', 'FN:Next', 'END:VCARD');
+    const { cards, problems } = readCards(lines.join('\r\n'));
+    expect(problems.map((p) => p.reason)).toEqual([expect.stringMatching(/^line 5003: card 1 at line 1 has more than 5000 properties; the rest are skipped/)]);
+    expect(cards.map((c) => c.props.length)).toEqual([5000, 1]);
+  });
+});

@@ -28,6 +28,7 @@ export class CardReader {
   private depth = 0;
   private cards = 0;
   private strayReported = false;
+  private tooManyReported = false;
   private readonly unfolder = new Unfolder();
 
   /** Feed one physical line. */
@@ -74,6 +75,7 @@ export class CardReader {
       this.cards++;
       this.card = { version: '', props: [], line: l.line, index: this.cards };
       this.strayReported = false;
+      this.tooManyReported = false;
       return;
     }
     if (!this.card) return yield* this.stray(l);
@@ -93,9 +95,9 @@ export class CardReader {
       return;
     }
     if (this.card.props.length >= MAX_PROPS_PER_CARD) {
-      if (this.card.props.length === MAX_PROPS_PER_CARD) {
-        yield { problem: { line: l.line, reason: `card ${this.card.index} at line ${this.card.line} has more than ${MAX_PROPS_PER_CARD} properties; the rest are skipped` } };
-        this.card.props.push(prop); // marks that the problem was reported
+      if (!this.tooManyReported) {
+        this.tooManyReported = true;
+        yield { problem: { line: l.line, reason: `line ${l.line}: card ${this.card.index} at line ${this.card.line} has more than ${MAX_PROPS_PER_CARD} properties; the rest are skipped` } };
       }
       return;
     }
