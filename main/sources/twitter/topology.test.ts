@@ -145,6 +145,18 @@ describe('rate limits', () => {
     expect(await third.blockedUntil('users/:id')).toBe(0);
   });
 
+  it('an answer saying the window is used up closes it for every worker before anyone gets a 429', async () => {
+    fake.exhaust(/^\/2\/users\/\d+$/, 3600);
+    await ingestUser('2000000000000000007', { twitter_api: bearer(), max_rate_wait_seconds: 5 }, ctx());
+    expect(JSON.stringify(await store.person('twitter+user:2000000000000000007'))).toContain('@ewd');
+    const other = new RateGate(store, createTwitterClient(bearer()).tokenKey);
+    expect(await other.blockedUntil('users/:id')).toBeGreaterThan(Date.now() + 3000_000);
+    const calls = fake.requests.length;
+    const err = await ingestUser('2000000000000000006', { twitter_api: bearer(), max_rate_wait_seconds: 5 }, ctx()).catch((e: Error) => e);
+    expect((err as Error).name).toBe('TransientApiError');
+    expect(fake.requests.length).toBe(calls);
+  });
+
   it('a reset further away than the worker will wait fails the item for the queue to retry later', async () => {
     fake.rateLimit(/^\/2\/users\/\d+$/, 5, 3600);
     const err = await ingestUser('2000000000000000007', { twitter_api: bearer(), max_rate_wait_seconds: 5 }, ctx()).catch((e: Error) => e);

@@ -55,7 +55,16 @@ async function live(args: Args, ctx: WorkerContext): Promise<Live> {
   if (!client) clients.set(d, (client = createTwitterClient(d)));
   const store = await ctx.store();
   const gate = new RateGate(store, client.tokenKey, { signal: ctx.signal, log: ctx.log, ...(typeof args.max_rate_wait_seconds === 'number' ? { maxWaitMs: args.max_rate_wait_seconds * 1000 } : {}) });
-  return { client, store, gate, call: (endpoint, fn) => gate.call(endpoint, client.sleepOnRateLimit, fn) };
+  return {
+    client,
+    store,
+    gate,
+    call: (endpoint, fn) => {
+      const c = client!;
+      c.lastRateLimit = undefined;
+      return gate.call(endpoint, c.sleepOnRateLimit, fn, () => c.lastRateLimit);
+    },
+  };
 }
 
 const prov = (endpoint: string, record?: string): Provenance => ({ source: 'x-api', file: endpoint, ...(record ? { record } : {}) });

@@ -47,6 +47,7 @@ export class FakeXApi {
   readonly requests: SeenRequest[] = [];
   private server: Server | undefined;
   private readonly limits: { match: RegExp; remaining: number; resetInSec: number }[] = [];
+  private readonly exhausted: { match: RegExp; resetInSec: number }[] = [];
   private readonly opts: Required<Omit<FakeXApiOptions, 'world'>>;
   url = '';
 
@@ -73,6 +74,11 @@ export class FakeXApi {
     this.limits.push({ match, remaining: times, resetInSec });
   }
 
+  /** Answers to paths matching `match` say the window is used up (remaining 0), resetting in `resetInSec`. */
+  exhaust(match: RegExp, resetInSec: number): void {
+    this.exhausted.push({ match, resetInSec });
+  }
+
   /** A tweet is deleted from now on. */
   deleteTweet(id: string): void {
     this.world.deleted.push(id);
@@ -97,9 +103,10 @@ export class FakeXApi {
     if (authHeader.startsWith('Bearer ')) auth = authHeader === `Bearer ${this.opts.bearerToken}` ? 'bearer' : 'bad';
     else if (authHeader.startsWith('OAuth ')) auth = authHeader.includes(`oauth_consumer_key="${encodeURIComponent(this.opts.consumerKey)}"`) ? 'oauth1' : 'bad';
     this.requests.push({ method: req.method ?? 'GET', path: u.pathname, query, auth });
-    const reset = Math.floor(Date.now() / 1000) + 900;
+    const ex = this.exhausted.find((e) => e.match.test(u.pathname));
+    const reset = Math.floor(Date.now() / 1000) + (ex ? ex.resetInSec : 900);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-rate-limit-limit': '900', 'x-rate-limit-remaining': '899', 'x-rate-limit-reset': String(reset), ...headers });
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-rate-limit-limit': '900', 'x-rate-limit-remaining': ex ? '0' : '899', 'x-rate-limit-reset': String(reset), ...headers });
       res.end(JSON.stringify(body));
     };
     if (auth === 'none' || auth === 'bad') return send(401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' });

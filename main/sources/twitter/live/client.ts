@@ -30,6 +30,8 @@ function redirectPlugin(base: URL) {
 
 export interface TwitterClient {
   api: TwitterApi;
+  /** The x-rate-limit-* of the last answer this client received (the budget left in its window). */
+  lastRateLimit?: { limit: number; remaining: number; reset: number };
   /** A stable, non-secret key for this token (for the shared rate-limit budget). */
   tokenKey: string;
   /** Whether the client acts for a user (OAuth 1.0a); app-only bearer tokens cannot read timelines. */
@@ -40,8 +42,16 @@ export interface TwitterClient {
 export function createTwitterClient(d: TwitterDescriptor): TwitterClient {
   const base = d.baseUrl ? new URL(d.baseUrl) : undefined;
   const settings: ConstructorParameters<typeof TwitterApi>[1] = {};
+  // Filled in below; the plugin records every answer's rate-limit headers on it.
+  const holder: { client?: TwitterClient } = {};
+  const observeRateLimit = {
+    onAfterRequest({ response }: { response: { rateLimit?: { limit: number; remaining: number; reset: number } } }) {
+      if (holder.client && response.rateLimit) holder.client.lastRateLimit = { ...response.rateLimit };
+    },
+  };
+  settings.plugins = [observeRateLimit];
   if (base) {
-    settings.plugins = [redirectPlugin(base)];
+    settings.plugins.push(redirectPlugin(base));
     settings.httpAgent = base.protocol === 'http:' ? new http.Agent({ keepAlive: true }) : new https.Agent({ keepAlive: true });
   }
   let api: TwitterApi;
@@ -53,12 +63,13 @@ export function createTwitterClient(d: TwitterDescriptor): TwitterClient {
     api = new TwitterApi(d.bearerToken, settings);
     secret = `bearer:${d.bearerToken}`;
   } else throw new Error('!skrode/twitter needs bearer_token or the four OAuth 1.0a keys');
-  return {
+  holder.client = {
     api,
     tokenKey: createHash('sha256').update(secret).digest('hex').slice(0, 16),
     userContext: !!d.oauth1,
     sleepOnRateLimit: d.sleepOnRateLimit ?? true,
   };
+  return holder.client;
 }
 
 /** Is this a `!skrode/twitter` descriptor (as a worker argument)? */

@@ -72,11 +72,16 @@ export class RateGate {
    * Run one API call under the budget: wait for an open window, call, and on 429 record the
    * reset (from `x-rate-limit-reset`) for everyone, wait, and try again.
    */
-  async call<T>(endpoint: string, sleepOnRateLimit: boolean, fn: () => Promise<T>): Promise<T> {
+  async call<T>(endpoint: string, sleepOnRateLimit: boolean, fn: () => Promise<T>, lastRateLimit?: () => { remaining: number; reset: number } | undefined): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       await this.wait(endpoint, sleepOnRateLimit);
       try {
-        return await fn();
+        const result = await fn();
+        // The answer says the window is used up: close it for everyone now, before anyone
+        // spends a request on a certain 429.
+        const rl = lastRateLimit?.();
+        if (rl && rl.remaining <= 0 && rl.reset > 0) await this.block(endpoint, rl.reset * 1000);
+        return result;
       } catch (e) {
         if (e instanceof ApiResponseError) {
           if (e.code === 429) {
