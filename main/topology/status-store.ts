@@ -4,7 +4,7 @@
 // a row not refreshed for STALE_MS belongs to a supervisor that is gone or hung.
 
 import type { WorkerStatusDto } from '../../shared/topology.js';
-import type { RedisDescriptor } from '../config/index.js';
+import type { PostgresDescriptor, RedisDescriptor } from '../config/index.js';
 
 export const HEARTBEAT_MS = 1000;
 export const STALE_MS = Number(process.env.SKRODE_STATUS_STALE_MS ?? 10_000);
@@ -101,6 +101,37 @@ export async function redisStatusStore(d: RedisDescriptor): Promise<StatusStore>
     },
     async close() {
       redis.disconnect();
+    },
+  };
+}
+
+/** Heartbeats in the worker_status table of a Postgres store (a topology without Redis). */
+export async function postgresStatusStore(d: PostgresDescriptor): Promise<StatusStore> {
+  const { createPool, migratePostgres } = await import('../store/postgres/open.js');
+  const pool = createPool({ url: d.url, schema: d.schema, max: 1 });
+  await migratePostgres(pool, d.schema);
+  return {
+    async clearHost(host) {
+      await pool.query('delete from worker_status where host = $1', [host]);
+    },
+    async write(rows) {
+      if (rows.length === 0) return;
+      await pool.query(
+        `insert into worker_status (host, worker, replica, state, restarts, done, failed, last_error, updated_at)
+         select * from unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::int[], $6::int[], $7::int[], $8::text[], $9::timestamptz[])
+         on conflict (host, worker, replica) do update set state = excluded.state, restarts = excluded.restarts, done = excluded.done,
+           failed = excluded.failed, last_error = excluded.last_error, updated_at = excluded.updated_at`,
+        [rows.map((r) => r.host), rows.map((r) => r.worker), rows.map((r) => r.replica), rows.map((r) => r.state), rows.map((r) => r.restarts), rows.map((r) => r.done), rows.map((r) => r.failed), rows.map((r) => r.lastError), rows.map((r) => r.updatedAt)],
+      );
+    },
+    async read() {
+      const r = await pool.query<{ host: string; worker: string; replica: number; state: WorkerStatusDto['state']; restarts: number; done: number; failed: number; last_error: string | null; updated_at: Date }>(
+        'select host, worker, replica, state, restarts, done, failed, last_error, updated_at from worker_status',
+      );
+      return markStale(r.rows.map((x) => ({ host: x.host, worker: x.worker, replica: x.replica, state: x.state, restarts: x.restarts, done: x.done, failed: x.failed, lastError: x.last_error, updatedAt: new Date(x.updated_at).toISOString(), stale: false })));
+    },
+    async close() {
+      await pool.end();
     },
   };
 }

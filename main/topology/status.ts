@@ -7,7 +7,7 @@ import type { QueueStatusDto, TopologyStatusDto } from '../../shared/topology.js
 import { loadConfig, type Config, type QueueDescriptor, type RedisDescriptor, type StoreDescriptor } from '../config/index.js';
 import { openQueue } from '../queue/open.js';
 import { errorText } from '../queue/port.js';
-import { redisStatusStore, sqliteStatusStore, type StatusStore } from './status-store.js';
+import { postgresStatusStore, redisStatusStore, sqliteStatusStore, type StatusStore } from './status-store.js';
 
 export interface TopologyOptions {
   /** -c/--config */
@@ -42,7 +42,7 @@ function sameConn(a?: RedisDescriptor, b?: RedisDescriptor): boolean {
 }
 
 /** Heartbeats go to the Redis of the topology (a `redis:` key, else the first queue's conn);
- *  a topology without Redis keeps them in the SQLite store. */
+ *  a topology without Redis keeps them in the store's worker_status table. */
 export function topologyRedis(config: Config): RedisDescriptor | undefined {
   if (config.lazy('redis')?.tag === 'skrode/redis') return config.redis();
   return configQueues(config).find((q) => q.descriptor.conn)?.descriptor.conn;
@@ -52,7 +52,7 @@ export async function statusStoreFor(config: Config, store: StoreDescriptor): Pr
   const redis = topologyRedis(config);
   if (redis) return redisStatusStore(redis);
   if (store.kind === 'sqlite') return sqliteStatusStore(store.path);
-  throw new Error('topology status needs a place for heartbeats: a Redis (a redis: !skrode/redis, or queues with conn) or the SQLite store');
+  return postgresStatusStore(store);
 }
 
 export async function queueStatus(config: Config, store: StoreDescriptor, problems: string[]): Promise<QueueStatusDto[]> {
