@@ -62,6 +62,8 @@ export interface PostPlan {
   accounts: Set<string>;
   /** Lists and channels of the distribution actually recorded. */
   lists: Set<string>;
+  /** Refs recorded and then removed again by a tombstone in the same batch (still counted as edges). */
+  clearedRefs: { from: string; to: string; rel: string }[];
   result: Pick<ApplyResult, 'posts' | 'stubs' | 'tombstones'>;
 }
 
@@ -128,7 +130,7 @@ async function loadPosts(client: pg.PoolClient, batch: readonly PostObs[]): Prom
 
 export async function planPosts(ctx: ApplyContext, batch: readonly PostObs[]): Promise<PostPlan> {
   const { now } = ctx;
-  const plan: PostPlan = { states: new Map(), interactions: new Map(), accounts: new Set(), lists: new Set(), result: { posts: 0, stubs: 0, tombstones: 0 } };
+  const plan: PostPlan = { states: new Map(), interactions: new Map(), accounts: new Set(), lists: new Set(), clearedRefs: [], result: { posts: 0, stubs: 0, tombstones: 0 } };
   if (!batch.length) return plan;
   const loaded = await loadPosts(ctx.client, batch);
   const { states, result } = plan;
@@ -193,6 +195,7 @@ export async function planPosts(ctx: ApplyContext, batch: readonly PostObs[]): P
       st.text = null;
       st.raw = null;
       // Relationships from the post and its distribution go; its links stay (docs/observations.md).
+      for (const r of st.refs.values()) plan.clearedRefs.push({ from: st.eid, to: r.post, rel: r.rel });
       st.refs.clear();
       st.dist.clear();
       result.tombstones++;
@@ -334,6 +337,20 @@ export async function writePosts(ctx: ApplyContext, plan: PostPlan, accounts: Ac
       ],
     );
   }
+  // The SQLite writer records refs as it meets them, so refs a later tombstone in the same batch
+  // removed again were "created" too: count those that were not in the database already.
+  if (plan.clearedRefs.length) {
+    const old = plan.clearedRefs.filter((r) => !states.get(r.from)!.isNew);
+    counts.edges += plan.clearedRefs.length - old.length;
+    if (old.length) {
+      const r = await client.query<{ n: number }>(
+        `select count(*)::int as n from post_relationships p
+         join unnest($1::bigint[], $2::bigint[], $3::text[]) as u(f, t, rel) on p.from_post = u.f and p.to_post = u.t and p.rel = u.rel`,
+        [old.map((x) => states.get(x.from)!.id), old.map((x) => states.get(x.to)!.id), old.map((x) => x.rel)],
+      );
+      counts.edges += old.length - r.rows[0]!.n;
+    }
+  }
   const dead = olds.filter((s) => s.tombstonedNow).map((s) => s.id!);
   if (dead.length) {
     await client.query('delete from post_relationships where from_post = any($1::bigint[])', [dead]);
@@ -421,8 +438,14 @@ export async function writePosts(ctx: ApplyContext, plan: PostPlan, accounts: Ac
  * a savepoint and plan again (the rows are committed now). Accounts and lists were all created
  * before, so a re-plan never needs more of them.
  */
-export async function applyPostsPhase(ctx: ApplyContext, batch: readonly PostObs[], accounts: AccountMap, lists: Map<string, number>, result: ApplyResult): Promise<void> {
-  if (!batch.length) return;
+export async function applyPostsPhase(
+  ctx: ApplyContext,
+  batch: readonly PostObs[],
+  accounts: AccountMap,
+  lists: Map<string, number>,
+  result: ApplyResult,
+): Promise<{ accounts: Set<string>; lists: Set<string> }> {
+  if (!batch.length) return { accounts: new Set(), lists: new Set() };
   for (let attempt = 0; ; attempt++) {
     await ctx.client.query('savepoint skrode_posts');
     try {
@@ -431,7 +454,7 @@ export async function applyPostsPhase(ctx: ApplyContext, batch: readonly PostObs
       for (const l of plan.lists) if (!lists.has(l)) throw new Error(`internal: list ${l} was not created before its post`);
       await writePosts(ctx, plan, accounts, lists, result);
       await ctx.client.query('release savepoint skrode_posts');
-      return;
+      return { accounts: plan.accounts, lists: plan.lists };
     } catch (err) {
       // After too many lost races the whole transaction is retried (PostRaceError is 40001).
       if (!(err instanceof PostRaceError) || attempt >= 8) throw err;

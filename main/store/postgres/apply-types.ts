@@ -19,6 +19,8 @@ export interface ApplyContext {
 export interface AccountRow {
   id: number;
   persona: string;
+  /** Inserted by this apply. */
+  created?: boolean;
 }
 
 /** External id → row, for every account the batch names. Kept current through merges. */

@@ -178,7 +178,7 @@ async function applyAccounts(ctx: ApplyContext, batch: readonly Observation[], n
       [cols.eid, cols.svc, cols.persona, cols.profile, cols.source, cols.fs, cols.ls],
     );
     for (const row of r.rows) {
-      map.set(row.external_id, { id: Number(row.id), persona: row.persona });
+      map.set(row.external_id, { id: Number(row.id), persona: row.persona, created: row.inserted });
       if (row.inserted) result.accounts++;
     }
   }
@@ -245,7 +245,13 @@ async function applyNames(ctx: ApplyContext, names: Map<string, NameFold>, map: 
 }
 
 /** List external ids → row ids: lists named by list observations or by list/channel distribution. */
-async function applyLists(ctx: ApplyContext, batch: readonly Observation[], referenced: Set<string>, accounts: AccountMap): Promise<Map<string, number>> {
+async function applyLists(
+  ctx: ApplyContext,
+  batch: readonly Observation[],
+  referenced: Set<string>,
+  accounts: AccountMap,
+  created: Set<string>,
+): Promise<Map<string, number>> {
   const { client, now } = ctx;
   const folded = new Map<string, { name: string | null; owner: number | null; members: Set<number> }>();
   for (const o of batch) {
@@ -271,10 +277,13 @@ async function applyLists(ctx: ApplyContext, batch: readonly Observation[], refe
        order by u.ord
        on conflict (external_id) do update set name = coalesce(excluded.name, l.name), owner = coalesce(excluded.owner, l.owner)
        where l.name is distinct from coalesce(excluded.name, l.name) or l.owner is distinct from coalesce(excluded.owner, l.owner)
-       returning l.id, l.external_id`,
+       returning l.id, l.external_id, (l.xmax = 0) as inserted`,
       [upsert, upsert.map(serviceOf), upsert.map((e) => folded.get(e)?.owner ?? null), upsert.map((e) => folded.get(e)?.name ?? null)],
     );
-    for (const row of r.rows) ids.set(row.external_id, Number(row.id));
+    for (const row of r.rows as { id: string; external_id: string; inserted: boolean }[]) {
+      ids.set(row.external_id, Number(row.id));
+      if (row.inserted) created.add(row.external_id);
+    }
   }
   const unresolved = all.filter((eid) => !ids.has(eid));
   if (unresolved.length) {
@@ -355,7 +364,10 @@ async function applyNotes(ctx: ApplyContext, batch: readonly Observation[], acco
   const byKey = new Map<string, { persona: string; text: string }>();
   for (const o of batch) {
     if (o.type !== 'note') continue;
-    byKey.set(pgText(o.key), { persona: accounts.get(o.account)!.persona, text: pgText(o.text) });
+    // A key seen twice: the note stays where it was first put, with the latest text.
+    const key = pgText(o.key);
+    const prev = byKey.get(key);
+    byKey.set(key, { persona: prev?.persona ?? accounts.get(o.account)!.persona, text: pgText(o.text) });
   }
   if (!byKey.size) return;
   const keys = [...byKey.keys()].sort(byCodeUnit);
@@ -431,13 +443,49 @@ export async function applyBatch(ctx: ApplyContext, batch: readonly Observation[
     }
   }
   const accounts = await applyAccounts(ctx, batch, postAccounts, result);
-  const lists = await applyLists(ctx, batch, postLists, accounts);
-  await applyPostsPhase(ctx, batch.filter(isPostish), accounts, lists, result);
+  const createdLists = new Set<string>();
+  const lists = await applyLists(ctx, batch, postLists, accounts, createdLists);
+  const used = await applyPostsPhase(ctx, batch.filter(isPostish), accounts, lists, result);
+  await dropUnrecorded(ctx, batch, postAccounts, postLists, used, accounts, lists, createdLists, result);
   await applyRelationships(ctx, batch, accounts, result);
   await applyEvidence(ctx, batch, accounts, result);
   await applyNotes(ctx, batch, accounts, result);
   await applyIdentities(ctx, batch, accounts, result);
   return { result, newServices };
+}
+
+/**
+ * Recipients and lists were created up front for every post observation (to keep one lock
+ * order); those of observations that recorded nothing (a post seen after its tombstone) are
+ * removed again, so the result is what applying the observations one by one gives.
+ */
+async function dropUnrecorded(
+  ctx: ApplyContext,
+  batch: readonly Observation[],
+  postAccounts: Set<string>,
+  postLists: Set<string>,
+  used: { accounts: Set<string>; lists: Set<string> },
+  accounts: AccountMap,
+  lists: Map<string, number>,
+  createdLists: Set<string>,
+  result: ApplyResult,
+): Promise<void> {
+  const others = new Set<string>();
+  for (const o of batch) accountRefs(o, others);
+  const dropAccounts = [...postAccounts].filter((a) => !used.accounts.has(a) && !others.has(a) && accounts.get(a)?.created).sort(byCodeUnit);
+  if (dropAccounts.length) {
+    const rows = dropAccounts.map((a) => accounts.get(a)!);
+    await ctx.client.query('delete from accounts where id = any($1::bigint[])', [rows.map((r) => r.id)]);
+    await ctx.client.query('delete from personas p where id = any($1::uuid[]) and not exists (select 1 from accounts a where a.persona = p.id)', [rows.map((r) => r.persona)]);
+    for (const a of dropAccounts) accounts.delete(a);
+    result.accounts -= dropAccounts.length;
+  }
+  const listed = new Set(batch.flatMap((o) => (o.type === 'list' ? [o.externalId] : [])));
+  const dropLists = [...postLists].filter((l) => !used.lists.has(l) && !listed.has(l) && createdLists.has(l)).sort(byCodeUnit);
+  if (dropLists.length) {
+    await ctx.client.query('delete from lists where id = any($1::bigint[])', [dropLists.map((l) => lists.get(l)!)]);
+    for (const l of dropLists) lists.delete(l);
+  }
 }
 
 function isPostish(o: Observation): o is PostObs {
