@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PermanentJobError, type Consumer, type JobContext, type JobQueue, type QueueOptions } from './port.js';
 
-export type QueueFactory = (options: Partial<QueueOptions>) => Promise<JobQueue>;
+/** A fresh isolated queue; with `sameAs`, another handle on that queue (other options). */
+export type QueueFactory = (options: Partial<QueueOptions>, sameAs?: JobQueue) => Promise<JobQueue>;
 
 export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
   const t0 = Date.now();
@@ -20,8 +21,8 @@ export function jobQueueContract(name: string, factory: QueueFactory): void {
   describe(`JobQueue contract: ${name}`, () => {
     const open: JobQueue[] = [];
     const consumers: Consumer[] = [];
-    async function make(o: Partial<QueueOptions> = {}) {
-      const q = await factory({ ...fast, ...o });
+    async function make(o: Partial<QueueOptions> = {}, sameAs?: JobQueue) {
+      const q = await factory({ ...fast, ...o }, sameAs);
       open.push(q);
       return q;
     }
@@ -219,6 +220,21 @@ export function jobQueueContract(name: string, factory: QueueFactory): void {
       release();
       await waitFor(async () => (await q.stats()).inflight === 0, 5000, 'ack');
       expect(n).toBe(2);
+    });
+
+    it("obeys its consumers' attempts limit, whatever the producer's was", async () => {
+      const producer = await make({ maxAttempts: 10 });
+      const consumerSide = await make({ maxAttempts: 2 }, producer);
+      let calls = 0;
+      consumers.push(
+        consumerSide.consume(async () => {
+          calls++;
+          throw new Error('nope');
+        }),
+      );
+      await producer.push({ x: 1 });
+      await waitFor(async () => (await producer.stats()).dead === 1, 10_000, 'dead letter');
+      expect(calls).toBe(2);
     });
 
     it('refuses payloads JSON cannot carry', async () => {

@@ -19,5 +19,5 @@ describe.runIf(await redisAvailable())('redis (BullMQ)', () => {
     await r.quit();
   });
   let n = 0;
-  jobQueueContract('redis', async (options) => new RedisJobQueue(`/queue/test${n++}/ready`, { url: REDIS_URL }, { ...options, prefix }));
+  jobQueueContract('redis', async (options, sameAs) => new RedisJobQueue(sameAs?.name ?? `/queue/test${n++}/ready`, { url: REDIS_URL }, { ...options, prefix }));
 });

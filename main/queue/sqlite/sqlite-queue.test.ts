@@ -12,10 +12,13 @@ const dir = mkdtempSync(join(tmpdir(), 'skrode-queue-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
-jobQueueContract('sqlite', async (options) => {
-  const path = join(dir, `q${n++}.db`);
-  openSqlite(path).close();
-  return new SqliteJobQueue('/queue/test/ready', directExecutor(openSqlite(path), { owned: true }), { ...options, pollMaxMs: 50 });
+const pathOf = new WeakMap<object, string>();
+jobQueueContract('sqlite', async (options, sameAs) => {
+  const path = (sameAs && pathOf.get(sameAs)) ?? join(dir, `q${n++}.db`);
+  if (!sameAs) openSqlite(path).close();
+  const q = new SqliteJobQueue('/queue/test/ready', directExecutor(openSqlite(path), { owned: true }), { ...options, pollMaxMs: 50 });
+  pathOf.set(q, path);
+  return q;
 });
 
 // The same contract through the SQLite writer thread (the app's path): needs the built
@@ -27,8 +30,11 @@ afterAll(async () => {
   await Promise.all(stores.map((s) => s.close()));
   stores = [];
 });
-jobQueueContract('sqlite via the writer thread', async (options) => {
-  const store = await SqliteStore.open(join(dir, `w${n++}.db`));
-  stores.push(store);
-  return new SqliteJobQueue('/queue/test/ready', writerExecutor(store.writer), { ...options, pollMaxMs: 50 });
+const storeOf = new WeakMap<object, SqliteStore>();
+jobQueueContract('sqlite via the writer thread', async (options, sameAs) => {
+  let store = sameAs && storeOf.get(sameAs);
+  if (!store) stores.push((store = await SqliteStore.open(join(dir, `w${n++}.db`))));
+  const q = new SqliteJobQueue('/queue/test/ready', writerExecutor(store.writer), { ...options, pollMaxMs: 50 });
+  storeOf.set(q, store);
+  return q;
 });
