@@ -448,12 +448,11 @@ export class SqliteWriter {
     return service;
   }
 
-  private listId(ext: string, now: number): number {
+  private listId(ext: string): number {
     let id = this.listIds.get(ext);
     if (id !== undefined) return id;
     const r = this.s.listIns!.run(ext, this.serviceOf(ext), null, null);
     id = r.changes > 0 ? Number(r.lastInsertRowid) : (this.s.listSel!.get(ext) as { id: number }).id;
-    void now;
     this.listIds.set(ext, id);
     return id;
   }
@@ -522,7 +521,7 @@ export class SqliteWriter {
     if (o.distribution) {
       for (const d of o.distribution) {
         if (d.rel === 'broadcast' || d.target === undefined) this.s.distIns!.run(id, d.rel, '', null, null);
-        else if (d.rel === 'list' || d.rel === 'channel') this.s.distIns!.run(id, d.rel, d.target, null, this.listId(d.target, now));
+        else if (d.rel === 'list' || d.rel === 'channel') this.s.distIns!.run(id, d.rel, d.target, null, this.listId(d.target));
         else this.s.distIns!.run(id, d.rel, d.target, this.account(d.target, source, now, res), null);
       }
     }
@@ -594,7 +593,7 @@ export class SqliteWriter {
   }
 
   private applyList(o: ListSeen, now: number, res: ApplyResult): void {
-    const id = this.listId(o.externalId, now);
+    const id = this.listId(o.externalId);
     const owner = o.owner !== undefined ? this.account(o.owner, o.provenance.source, now, res) : null;
     const name = o.name ?? null;
     if (name !== null || owner !== null) this.s.listUpd!.run(name, owner, id, name, owner);
