@@ -43,6 +43,7 @@ describe('detection by content', () => {
     const bbdb = join(FIX, 'bbdb/bbdb-v9');
     const v6 = join(FIX, 'bbdb/bbdb-v6');
     expect(await detect(vcardImporter, vcf)).toBeGreaterThan(0.5);
+    expect(await detect(vcardImporter, join(FIX, 'vcard/utf-16le.vcf'))).toBeGreaterThan(0.5);
     expect(await detect(bbdbImporter, vcf)).toBe(0);
     expect(await detect(bbdbImporter, bbdb)).toBeGreaterThan(0.5);
     expect(await detect(bbdbImporter, v6)).toBeGreaterThan(0.5);
@@ -78,6 +79,7 @@ describe('importing into a SQLite store', () => {
       [vcardImporter, 'vcard/thunderbird-4.0.vcf'],
       [vcardImporter, 'vcard/old-2.1-qp.vcf'],
       [vcardImporter, 'vcard/windows-1252.vcf'],
+      [vcardImporter, 'vcard/utf-16le.vcf'],
       [vcardImporter, 'vcard/quirks-3.0.vcf'],
       [bbdbImporter, 'bbdb/bbdb-v9'],
       [bbdbImporter, 'bbdb/bbdb-v8-fork'],
@@ -107,6 +109,8 @@ describe('importing into a SQLite store', () => {
     // The Windows-1252 file was streamed and decoded as such.
     const zoe = await store.person((await store.personaOf('email+addr:zoe@example.de'))!);
     expect(zoe!.kind === 'persona' && zoe!.persona.names).toContain('Zoë Müller–Straße');
+    const win = await store.person((await store.personaOf('email+addr:windows@example.org'))!);
+    expect(win!.kind === 'persona' && win!.persona.names).toContain('Wïndows Üser 😀');
     // BBDB 2 records got their stable derived ids and their dates.
     const ewd = await store.person((await store.personaOf('email+addr:ewd@example.edu'))!);
     const card = ewd!.kind === 'persona' ? ewd!.persona.accounts.find((a) => a.service === 'bbdb') : undefined;

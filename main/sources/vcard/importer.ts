@@ -5,7 +5,7 @@ import { extname } from 'node:path';
 import { BatchWriter, type Importer, type ImportContext, type ImportSummary } from '../importer.js';
 import { CardReader, type CardEvent } from './cards.js';
 import { cardObservations } from './card-observations.js';
-import { looksBinary, readTextLines } from './text-lines.js';
+import { headText, looksBinary, readTextLines } from './text-lines.js';
 import { statSync } from 'node:fs';
 import { readFileHead } from './head.js';
 
@@ -16,7 +16,7 @@ export const vcardImporter: Importer = {
   description: 'vCard 2.1/3.0/4.0 address books (.vcf): Google, Apple, Thunderbird, Skrode exports',
   detect(path, { isDirectory, head }) {
     if (isDirectory) return 0;
-    const sample = head.subarray(0, 64 * 1024).toString('latin1');
+    const sample = headText(head.subarray(0, 64 * 1024));
     if (BEGIN.test(sample)) return 0.9;
     // Named like a vCard but not one: still claim it weakly, so the user hears why it failed.
     return ['.vcf', '.vcard'].includes(extname(path).toLowerCase()) ? 0.1 : 0;
