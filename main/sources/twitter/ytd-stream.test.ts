@@ -47,6 +47,22 @@ describe('readYtd', () => {
     expect(items[2]).toEqual({ index: 2, value: { like: { tweetId: '3' } } });
   });
 
+  it('finds the elements after a broken quote again (they are not swallowed to the end of the file)', async () => {
+    const text = `window.YTD.tweets.part0 = [ {"tweet": {"id": "1"}}, {"tweet": {"id": "2, "m": [{"id": "9"}, {"id": "8"}]}}, {"tweet": {"id": "3"}}, {"tweet": {"id": "4"}} ]`;
+    const items = await all(chunks(text, [7]));
+    const values = items.filter((i) => 'value' in i).map((i) => (i as { value: { tweet: { id: string } } }).value.tweet.id);
+    expect(values).toEqual(['1', '3', '4']);
+    const errors = items.filter((i) => 'error' in i);
+    // One report for the broken element; the objects nested in it are not taken for elements.
+    expect(errors).toEqual([expect.objectContaining({ error: expect.stringMatching(/malformed JSON/) })]);
+  });
+
+  it('finds the elements after an unbalanced bracket again', async () => {
+    const items = await all(['window.YTD.like.part0 = [ {"like": {"tweetId": "1"}}, {"like": {"tweetId": ["2"}}, {"like": {"tweetId": "3"}} ]']);
+    expect(items.filter((i) => 'value' in i).map((i) => (i as { value: { like: { tweetId: string } } }).value.like.tweetId)).toEqual(['1', '3']);
+    expect(items.filter((i) => 'error' in i)).toHaveLength(1);
+  });
+
   it('reports a truncated file after the elements it could read', async () => {
     const items = await all(['window.YTD.like.part0 = [ {"a": 1}, {"b": [1, 2']);
     expect(items).toEqual([{ index: 0, value: { a: 1 } }, { index: 1, error: expect.stringMatching(/truncated/) }]);

@@ -53,14 +53,28 @@ export async function* readYtd(input: AsyncIterable<Buffer | Uint8Array | string
   let bytes = 0;
   let trailing = '';
   let seenText = false;
+  // The first character of the element in hand (`{` for every real archive element).
+  let opener = 0;
 
-  const finish = (text: string): YtdItem => {
-    const i = index++;
-    if (oversize) return { index: i, error: `element larger than ${maxElement} characters; skipped` };
+  // The wrapper key every element has (`tweet`, `like` ...), learnt from the first good one, so
+  // resync never mistakes an object nested inside a broken element for an element.
+  let elementKey: string | undefined;
+  const learn = (v: unknown) => {
+    if (elementKey === undefined && v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const keys = Object.keys(v);
+      if (keys.length === 1) elementKey = keys[0];
+    }
+  };
+  const accept = (v: unknown) => elementKey !== undefined && v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v)[0] === elementKey;
+  const finish = (text: string): YtdItem[] => {
+    if (oversize) return [{ index: index++, error: `element larger than ${maxElement} characters; skipped` }];
     try {
-      return { index: i, value: JSON.parse(text) };
-    } catch (e) {
-      return { index: i, error: `malformed JSON: ${(e as Error).message}` };
+      const value: unknown = JSON.parse(text);
+      learn(value);
+      return [{ index: index++, value }];
+    } catch {
+      // A broken quote or bracket makes the splitter swallow the elements after it: find them again.
+      return resync(text, 'malformed JSON', accept).map((r) => ({ index: index++, ...r }));
     }
   };
 
@@ -104,20 +118,26 @@ export async function* readYtd(input: AsyncIterable<Buffer | Uint8Array | string
         else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
           if (depth === 0) {
             // `]` closing the outer array right after a scalar element.
-            out.push(finish(take(s, start, i)));
+            out.push(...finish(take(s, start, i)));
             phase = 'done';
             i++;
             continue;
           }
           depth--;
           if (depth === 0) {
-            out.push(finish(take(s, start, i + 1)));
-            phase = 'between';
+            if (opener === OPEN_BRACE && c === CLOSE_BRACKET) {
+              // Brackets did not balance inside the element, so this `]` closes the outer array.
+              out.push(...finish(take(s, start, i)));
+              phase = 'done';
+            } else {
+              out.push(...finish(take(s, start, i + 1)));
+              phase = 'between';
+            }
             i++;
             continue;
           }
         } else if (c === COMMA && depth === 0) {
-          out.push(finish(take(s, start, i)));
+          out.push(...finish(take(s, start, i)));
           phase = 'between';
           i++;
           continue;
@@ -147,6 +167,7 @@ export async function* readYtd(input: AsyncIterable<Buffer | Uint8Array | string
           i++;
         } else {
           phase = 'element';
+          opener = c;
           start = i;
           depth = 0;
           inString = false;
@@ -195,6 +216,17 @@ export async function* readYtd(input: AsyncIterable<Buffer | Uint8Array | string
 
   if (phase === 'prefix') throw new YtdFormatError('not a window.YTD data file: no "=" found');
   if (phase === 'open') throw new YtdFormatError('file ends after "=": no array');
+  if (phase === 'element' && !oversize && pieces.length) {
+    // The file ended inside an element: a truncated file, or a broken quote that hid the rest.
+    // Recover what complete elements the text still holds.
+    const text = pieces.join('').replace(/[\s;\]]+$/, '');
+    const items = resync(text, 'malformed JSON', accept);
+    const last = items.at(-1);
+    for (const it of items.slice(0, -1)) yield { index: index++, ...it };
+    if (last && 'value' in last) yield { index: index++, value: last.value };
+    else yield { index: index++, error: `file is truncated: it ends inside element ${index - 1} (no closing "]")` };
+    return;
+  }
   if (phase === 'element' || phase === 'between') {
     yield { index, error: `file is truncated: it ends inside element ${index} (no closing "]")` };
     return;
@@ -217,4 +249,53 @@ export function parseWrappedObject(text: string): unknown {
   let body = text.slice(eq + 1).trim();
   if (body.endsWith(';')) body = body.slice(0, -1);
   return JSON.parse(body);
+}
+
+type Resynced = { value: unknown } | { error: string };
+
+/**
+ * Elements hidden in a text that did not parse as one: cut it where one object ends and the next
+ * begins (`}` `,` `{`, whitespace allowed), parse each piece, and rejoin pieces when the cut fell
+ * inside a string. Only pieces that `accept` (the file's element shape) count as elements; the
+ * rest, consecutive ones together, are reported once with `reason` and the parser's message.
+ */
+export function resync(text: string, reason: string, accept: (v: unknown) => boolean): Resynced[] {
+  const parse = (t: string): { ok: true; value: unknown } | { ok: false; message: string } => {
+    try {
+      const value: unknown = JSON.parse(t);
+      return accept(value) ? { ok: true, value } : { ok: false, message: 'not an element of this file' };
+    } catch (e) {
+      return { ok: false, message: (e as Error).message };
+    }
+  };
+  const starts = [0];
+  const re = /\}\s*,\s*\{/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) starts.push(m.index + m[0].length - 1);
+  const pieces = starts.map((st, i) => text.slice(st, i + 1 < starts.length ? starts[i + 1] : text.length).replace(/\s*,\s*$/, '').replace(/\}[\s\];]*$/, '}'));
+  const out: Resynced[] = [];
+  let failed: string | undefined;
+  for (let i = 0; i < pieces.length; ) {
+    let acc = pieces[i]!;
+    let r = parse(acc);
+    let j = i;
+    while (!r.ok && j + 1 < pieces.length && j - i < 8) {
+      j++;
+      acc = `${acc},${pieces[j]!}`;
+      r = parse(acc);
+    }
+    if (r.ok) {
+      if (failed !== undefined) out.push({ error: failed });
+      failed = undefined;
+      out.push({ value: r.value });
+      i = j + 1;
+    } else {
+      if (failed === undefined) {
+        const own = parse(pieces[i]!);
+        failed = `${reason}: ${own.ok ? 'cannot be read' : own.message}`;
+      }
+      i++;
+    }
+  }
+  if (failed !== undefined) out.push({ error: failed });
+  return out;
 }
