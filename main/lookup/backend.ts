@@ -25,8 +25,11 @@ export type Predicate =
   | { type: 'prefix'; values: string[] }
   /** some word of fold starts with these words (`key` is the folded pattern they came from) */
   | { type: 'words'; key: string }
-  /** fold containing the value */
-  | { type: 'contains'; value: string }
+  /**
+   * fold containing the value; with `wordsFirst`, rows where the value starts a word come
+   * before the others in `newest` (one fetch serves both the word-prefix and substring tiers)
+   */
+  | { type: 'contains'; value: string; wordsFirst?: boolean }
   /** names of the accounts whose external id starts with one of the values */
   | { type: 'account-prefix'; values: string[] };
 

@@ -69,9 +69,14 @@ function planSteps(q: LookupQuery): Step[] {
   steps.push({ tier: 'exact', pred: { type: 'equals', values: forms }, checkpoint: true });
   if (q.exact) return steps;
   steps.push({ tier: 'prefix', pred: { type: 'prefix', values: forms }, checkpoint: true });
-  if (words(q.key).length > 0) steps.push({ tier: 'word-prefix', pred: { type: 'words', key: q.key }, checkpoint: true });
   if (q.mode === 'phone') steps.push({ tier: 'substring', pred: { type: 'contains', value: q.digits }, checkpoint: false });
-  steps.push({ tier: 'substring', pred: { type: 'contains', value: q.key }, checkpoint: true });
+  if (chars(q.key).length >= 3) {
+    // Word prefixes are substrings: one trigram fetch, word starts first, serves both tiers.
+    steps.push({ tier: 'substring', pred: { type: 'contains', value: q.key, wordsFirst: true }, checkpoint: true });
+  } else {
+    if (words(q.key).length > 0) steps.push({ tier: 'word-prefix', pred: { type: 'words', key: q.key }, checkpoint: true });
+    steps.push({ tier: 'substring', pred: { type: 'contains', value: q.key }, checkpoint: true });
+  }
   return steps;
 }
 
@@ -217,7 +222,7 @@ export async function rankPeople(backend: LookupBackend, pattern: string, option
   // cap/names of them match): they meet at sqrt(recentMax * names). The budget bounds the scan
   // when the matches are all old.
   const cap = options.cap ?? Math.max(200, Math.round(Math.sqrt(recentMax * (await backend.size()))));
-  const budget = options.budget ?? 3 * cap;
+  const budget = options.budget ?? cap;
   const run = new Run(backend, q, limit, max, recentMax, cap, budget);
   for (const step of planSteps(q)) {
     await run.fetch(step);

@@ -91,7 +91,9 @@ export class PostgresLookupBackend implements LookupBackend {
   async newest(pred: Predicate, filter: Filter, max: number): Promise<NameRow[]> {
     const p = new Params();
     const where = indexedPredicate(pred, p) ?? rowPredicate(pred, p);
-    return this.rows(`SELECT ${COLS} FROM names n WHERE ${where}${filter.handlesOnly ? HANDLES : ''} ORDER BY n.last_seen DESC NULLS LAST LIMIT ${p.add(max)}`, p.values);
+    // Word starts first when asked (after a common separator; the matcher knows them all).
+    const first = pred.type === 'contains' && pred.wordsFirst ? `strpos(' ' || translate(n.fold, '@._-''', '     '), ${p.add(` ${pred.value.replace(/[@._'-]/g, ' ')}`)}) > 0 DESC, ` : '';
+    return this.rows(`SELECT ${COLS} FROM names n WHERE ${where}${filter.handlesOnly ? HANDLES : ''} ORDER BY ${first}n.last_seen DESC NULLS LAST LIMIT ${p.add(max)}`, p.values);
   }
 
   async recent(pred: Predicate, filter: Filter, max: number, budget: number): Promise<NameRow[]> {

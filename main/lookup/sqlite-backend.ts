@@ -6,14 +6,16 @@
 import type Database from 'better-sqlite3';
 import type { Filter, LookupBackend, NameRow, Owner, Predicate } from './backend.js';
 import { substringDistance } from './match.js';
-import { ftsWordPrefix, prefixUpperBound, trigrams } from './query.js';
+import { chars, ftsWordPrefix, prefixUpperBound, trigrams } from './query.js';
 
 type Db = Database.Database;
 type Param = string | number;
 
 const COLS = 'n.id AS id, n.account AS account, n.name AS name, n.kind AS kind, n.fold AS fold, n.last_seen AS lastSeen';
+/** How many index candidates `some` looks at, at most. */
+const SOME_SCAN = 2000;
 /** How far the rarity probe counts a trigram's names. */
-const RARITY_PROBE = 256;
+const RARITY_PROBE = 1024;
 const HANDLES = " AND (n.kind IN ('handle', 'nick') OR substr(n.fold, 1, 1) = '@')";
 
 interface Sql {
@@ -54,7 +56,33 @@ function rowPredicate(pred: Predicate): Sql {
  * before sorting keeps the near misses from crowding real matches out of the top rows.
  */
 function exactSubstring(pred: Predicate): Sql {
-  return pred.type === 'contains' ? { where: ' AND instr(n.fold, ?) > 0', params: [pred.value] } : { where: '', params: [] };
+  if (pred.type === 'contains') return { where: ' AND instr(n.fold, ?) > 0', params: [pred.value] };
+  // A word prefix follows a separator; the common separators are checked here, the matcher
+  // checks the rest (names with rarer ones are still found by the substring step).
+  if (pred.type === 'words') {
+    const w = wordStartTest(pred.key);
+    return { where: ` AND ${w.where}`, params: w.params };
+  }
+  return { where: '', params: [] };
+}
+
+/** Whether `value` starts a word of n.fold (after a common separator; the matcher knows them all). */
+function wordStartTest(value: string): Sql {
+  return { where: `instr(' ' || ${SEPARATORS_TO_SPACES('n.fold')}, ?) > 0`, params: [` ${separatorsToSpaces(value)}`] };
+}
+
+/** An ORDER BY prefix putting rows where `value` starts a word first. */
+function wordStart(value: string): Sql {
+  const w = wordStartTest(value);
+  return { where: `${w.where} DESC, `, params: w.params };
+}
+
+const SEPARATORS = ['@', '.', '_', '-', "'"];
+function SEPARATORS_TO_SPACES(column: string): string {
+  return SEPARATORS.reduce((sql, c) => `replace(${sql}, '${c.replace("'", "''")}', ' ')`, column);
+}
+function separatorsToSpaces(s: string): string {
+  return SEPARATORS.reduce((acc, c) => acc.replaceAll(c, ' '), s);
 }
 
 interface AccountNameRow extends Omit<NameRow, 'id' | 'name' | 'kind' | 'fold'> {
@@ -85,21 +113,29 @@ export class SqliteLookupBackend implements LookupBackend {
    */
   private ftsQuery(pred: Predicate): { table: 'names_fts' | 'names_tri'; match: string } | null {
     if (pred.type === 'words') {
+      // Three letters or more: the trigram index (a word prefix is a substring). Fewer: the
+      // word index's 1- and 2-letter prefix indexes. (A longer prefix query, `"lovel"*`, makes
+      // FTS5 merge the doclists of every matching word in full: tens of ms for common words.)
+      if (chars(pred.key).length >= 3) return this.ftsQuery({ type: 'contains', value: pred.key });
       const match = ftsWordPrefix(pred.key);
       return match ? { table: 'names_fts', match } : null;
     }
     if (pred.type !== 'contains') return null;
     const cached = this.trigramCache.get(pred.value);
     if (cached !== undefined) return cached === null ? null : { table: 'names_tri', match: cached };
-    const all = trigrams(pred.value, 12);
+    const all = trigrams(pred.value, 32);
     let match: string | null = null;
     if (all.length > 0) {
       const quoted = (t: string) => `"${t.replaceAll('"', '""')}"`;
       const probe = this.stmt(`SELECT count(*) AS c FROM (SELECT 1 FROM names_tri WHERE names_tri MATCH ? LIMIT ${RARITY_PROBE})`);
-      const counted = all.map((t, i) => ({ t, i, c: all.length <= 3 ? 0 : (probe.get(quoted(t)) as { c: number }).c }));
-      // (A trigram no name has sorts first, and the AND then ends at once, empty.)
-      const rarest = counted.sort((a, b) => a.c - b.c || a.i - b.i).slice(0, 3);
-      match = rarest.map((x) => quoted(x.t)).join(' AND ');
+      const counted = all.map((t, i) => ({ t, i, c: all.length === 1 ? 0 : (probe.get(quoted(t)) as { c: number }).c })).sort((a, b) => a.c - b.c || a.i - b.i);
+      // FTS5 reads every doclist of an AND to its end, so the AND is only as cheap as its
+      // longest list: take the rarest trigram (one no name has ends the search at once, empty),
+      // and a second one only when it is rare too. The database then checks the substring.
+      const chosen = counted.slice(0, 1);
+      const second = counted.find((x) => x.i !== counted[0]!.i && Math.abs(x.i - counted[0]!.i) >= 2 && x.c < RARITY_PROBE);
+      if (second) chosen.push(second);
+      match = chosen.map((x) => quoted(x.t)).join(' AND ');
     }
     if (this.trigramCache.size > 256) this.trigramCache.clear();
     this.trigramCache.set(pred.value, match);
@@ -172,7 +208,12 @@ export class SqliteLookupBackend implements LookupBackend {
     const fts = this.ftsQuery(pred);
     if (fts) {
       const exact = exactSubstring(pred);
-      return this.all(`SELECT ${COLS} FROM ${fts.table} f CROSS JOIN names n ON n.id = f.rowid WHERE ${fts.table} MATCH ?${exact.where}${handles} ORDER BY n.last_seen DESC LIMIT ?`, [fts.match, ...exact.params, max]);
+      const first = pred.type === 'contains' && pred.wordsFirst ? wordStart(pred.value) : { where: '', params: [] };
+      return this.all(
+        `SELECT ${COLS} FROM ${fts.table} f CROSS JOIN names n ON n.id = f.rowid WHERE ${fts.table} MATCH ?${exact.where}${handles}
+          ORDER BY ${first.where}n.last_seen DESC LIMIT ?`,
+        [fts.match, ...exact.params, ...first.params, max],
+      );
     }
     const p = rowPredicate(pred);
     return this.all(`SELECT ${COLS} FROM names n WHERE ${p.where}${handles} ORDER BY n.last_seen DESC LIMIT ?`, [...p.params, max]);
@@ -197,8 +238,14 @@ export class SqliteLookupBackend implements LookupBackend {
     const handles = filter.handlesOnly ? HANDLES : '';
     const fts = this.ftsQuery(pred);
     if (fts) {
+      // Look at a bounded number of index candidates: this is the fallback of a fallback.
       const exact = exactSubstring(pred);
-      return this.all(`SELECT ${COLS} FROM ${fts.table} f CROSS JOIN names n ON n.id = f.rowid WHERE ${fts.table} MATCH ?${exact.where}${handles} LIMIT ?`, [fts.match, ...exact.params, max]);
+      return this.all(
+        `SELECT ${COLS} FROM (SELECT n.id, n.account, n.name, n.kind, n.fold, n.last_seen
+                                FROM ${fts.table} f CROSS JOIN names n ON n.id = f.rowid WHERE ${fts.table} MATCH ? LIMIT ?) n
+          WHERE true${exact.where}${handles} LIMIT ?`,
+        [fts.match, SOME_SCAN, ...exact.params, max],
+      );
     }
     const p = rowPredicate(pred);
     return this.all(`SELECT ${COLS} FROM names n WHERE ${p.where}${handles} LIMIT ?`, [...p.params, max]);
