@@ -135,6 +135,20 @@ describe('JSON backup round trip (SQLite)', () => {
     await expect(restoreBackup(['{"skrode": "backup", "version": 99}'], directSqliteRestoreTarget(dst), () => {})).rejects.toThrow(/version 99 is newer/);
   });
 
+  it('a restore that stops half way (a table from a newer Skrode) leaves the store empty again', async () => {
+    const lines = await dumpToLines(sqliteBackupSource(populated()));
+    const at = lines.findIndex((l) => l.startsWith('{"table":"posts"'));
+    const broken = [...lines.slice(0, at), '{"table":"holograms","columns":["id"]}', ...lines.slice(at)];
+    const dst = openSqlite(':memory:');
+    const empty = tableRows(dst);
+    await expect(restoreBackup(broken, directSqliteRestoreTarget(dst), () => {})).rejects.toThrow(/line \d+: unknown table "holograms"/);
+    expect(tableRows(dst)).toEqual(empty);
+    expect(dst.prepare("select count(*) as n from names_fts where names_fts match 'countess'").get()).toEqual({ n: 0 });
+    // and it can take the good backup afterwards
+    await restoreBackup(lines, directSqliteRestoreTarget(dst), () => {});
+    expect((dst.prepare('select count(*) as n from accounts').get() as { n: number }).n).toBeGreaterThan(0);
+  });
+
   it('reports bad rows by line and restores the rest; reports a file cut short', async () => {
     const lines = await dumpToLines(sqliteBackupSource(populated()));
     const accountsAt = lines.findIndex((l) => l.startsWith('{"table":"accounts"'));

@@ -6,7 +6,8 @@
 import type pg from 'pg';
 import type { SqliteDb } from '../../store/sqlite/open.js';
 import { StoreError } from '../../store/port.js';
-import { toSqlite, type ColumnSpec, type TableSpec } from '../../export/backup/format.js';
+import { TABLE_ORDER, toSqlite, type ColumnSpec, type TableSpec } from '../../export/backup/format.js';
+import { seedServices } from '../../store/sqlite/open.js';
 
 export interface RowFailure {
   /** Index of the row within the batch given to insert(). */
@@ -20,7 +21,7 @@ export interface RestoreTarget {
   insert(table: TableSpec, columns: ColumnSpec[], rows: unknown[][]): Promise<RowFailure[]>;
   /** Rebuild derived state (full-text indexes, sequences) and check integrity. */
   finish(): Promise<void>;
-  /** Give up (Postgres: roll back everything). */
+  /** Give up: Postgres rolls everything back; SQLite empties the tables it was filling. */
   abort(): Promise<void>;
 }
 
@@ -55,12 +56,30 @@ function sqliteInsertSql(table: TableSpec, columns: ColumnSpec[]): string {
 
 /** The writer-thread methods behind the SQLite target (registered in writer-registration.ts). */
 export function sqliteRestoreMethods(db: SqliteDb) {
+  // Tables that were empty when the restore began: an aborted restore empties them again.
+  let emptyAtBegin: string[] = [];
+  const rebuildFts = () => {
+    // The full-text tables are external-content indexes over names and posts: rebuild them.
+    for (const fts of ['names_fts', 'names_tri', 'posts_fts']) {
+      const exists = db.prepare("select 1 from sqlite_master where name = ? and type = 'table'").get(fts);
+      if (exists) db.prepare(`insert into ${q(fts)}(${q(fts)}) values ('rebuild')`).run();
+    }
+  };
   return {
     'backup.begin': () => {
       const counts: Record<string, number> = {};
       for (const t of CONTENT_TABLES) counts[t] = (db.prepare(`select count(*) as n from ${q(t)}`).get() as { n: number }).n;
       if (Object.values(counts).some((n) => n > 0)) throw notEmptyError(counts);
+      emptyAtBegin = TABLE_ORDER.filter((t) => t !== 'services' && t !== 'service_urls' && (db.prepare(`select count(*) as n from ${q(t)}`).get() as { n: number }).n === 0);
       db.prepare('delete from service_urls').run();
+    },
+    'backup.abort': () => {
+      db.transaction(() => {
+        for (const t of [...emptyAtBegin].reverse()) db.prepare(`delete from ${q(t)}`).run();
+        rebuildFts();
+      })();
+      seedServices(db);
+      emptyAtBegin = [];
     },
     'backup.insert': (table: TableSpec, columns: ColumnSpec[], rows: unknown[][]): RowFailure[] => {
       const stmt = db.prepare(sqliteInsertSql(table, columns));
@@ -84,11 +103,8 @@ export function sqliteRestoreMethods(db: SqliteDb) {
       }
     },
     'backup.finish': () => {
-      // The full-text tables are external-content indexes over names and posts: rebuild them.
-      for (const fts of ['names_fts', 'names_tri', 'posts_fts']) {
-        const exists = db.prepare("select 1 from sqlite_master where name = ? and type = 'table'").get(fts);
-        if (exists) db.prepare(`insert into ${q(fts)}(${q(fts)}) values ('rebuild')`).run();
-      }
+      rebuildFts();
+      emptyAtBegin = [];
       const bad = db.pragma('foreign_key_check') as unknown[];
       if (bad.length > 0) throw new StoreError(`the restored data has ${bad.length} rows pointing at rows that are not there`, 'corrupt');
     },
@@ -105,7 +121,7 @@ export function sqliteRestoreTarget(store: SqliteWriterHandle): RestoreTarget {
     begin: () => store.writer.call('backup.begin'),
     insert: (table, columns, rows) => store.writer.call('backup.insert', table, columns, rows),
     finish: () => store.writer.call('backup.finish'),
-    abort: async () => {},
+    abort: () => store.writer.call('backup.abort'),
   };
 }
 
@@ -116,7 +132,7 @@ export function directSqliteRestoreTarget(db: SqliteDb): RestoreTarget {
     begin: async () => m['backup.begin'](),
     insert: async (table, columns, rows) => m['backup.insert'](table, columns, rows),
     finish: async () => m['backup.finish'](),
-    abort: async () => {},
+    abort: async () => m['backup.abort'](),
   };
 }
 
