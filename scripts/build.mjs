@@ -49,4 +49,10 @@ if (existsSync(join(root, 'preload/index.ts'))) {
 }
 
 await Promise.all(jobs);
+
+// The renderer (both windows of the desktop app, and what `skrode serve` serves): Vite into out/renderer.
+if (!watch && existsSync(join(root, 'renderer/index.html'))) {
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
+}
 if (!watch) process.stdout.write(`built ${Object.keys(entries).length} node entries into out/\n`);

@@ -33,7 +33,7 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'referrer-policy': 'no-referrer',
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
-  'permissions-policy': 'camera=(), microphone=(), geolocation=(), clipboard-read=()',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), usb=(), payment=()',
 };
 
 /** The Host header values a browser sends for our own origin; anything else is a rebound name. */

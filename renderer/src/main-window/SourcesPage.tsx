@@ -1,0 +1,124 @@
+// Sources: the importers Skrode knows, importing a file or folder (a path on the machine Skrode
+// runs on) with a progress bar, and the imports of this session with their problems.
+import { useEffect, useState } from 'react';
+import type { ImportJobDto, ImporterDto } from '../../../shared/api.js';
+import { api, errorMessage } from '../api/index.js';
+import { progressPercent } from '../format.js';
+
+function JobRow({ job }: { job: ImportJobDto }) {
+  const pct = progressPercent(job.done, job.total);
+  const label = `Import of ${job.path}`;
+  return (
+    <li className={`job ${job.state}`} data-testid="import-job" data-state={job.state}>
+      <div className="row">
+        <strong>{job.path}</strong>
+        <span className="muted">{job.importer}</span>
+        <span className="badge">{job.state}</span>
+      </div>
+      <div
+        className="progress"
+        role="progressbar"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={job.state === 'done' ? 100 : (pct ?? undefined)}
+        aria-valuetext={pct === null && job.state === 'running' ? `${job.done} ${job.unit} so far` : undefined}
+      >
+        <div className="progress-fill" style={{ width: `${job.state === 'done' ? 100 : (pct ?? 5)}%` }} />
+      </div>
+      <p className="muted">
+        {job.observations} observations · {job.problemCount} problem{job.problemCount === 1 ? '' : 's'}
+        {job.error ? ` · ${job.error}` : ''}
+      </p>
+      {job.problems.length > 0 && (
+        <details>
+          <summary>Problems</summary>
+          <ul>
+            {job.problems.map((p, i) => (
+              <li key={i}>
+                {p.file}
+                {p.record ? `: ${p.record}` : ''}: {p.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </li>
+  );
+}
+
+export function SourcesPage() {
+  const [importers, setImporters] = useState<ImporterDto[]>([]);
+  const [jobs, setJobs] = useState<ImportJobDto[]>([]);
+  const [path, setPath] = useState('');
+  const [as, setAs] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    void api().importers().then(setImporters, (e) => setError(errorMessage(e)));
+    void api().importJobs().then(setJobs);
+  }, []);
+
+  const running = jobs.some((j) => j.state === 'running');
+  useEffect(() => {
+    if (!running) return;
+    const t = setInterval(() => {
+      void api().importJobs().then(setJobs);
+    }, 250);
+    return () => clearInterval(t);
+  }, [running]);
+
+  const start = async (e: React.FormEvent) => {
+    e.preventDefault();
+    try {
+      const job = await api().startImport({ path, ...(as ? { as } : {}) });
+      setJobs((js) => [job, ...js.filter((j) => j.id !== job.id)]);
+      setError(null);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  return (
+    <section aria-labelledby="sources-h" className="page">
+      <h2 id="sources-h">Sources and import</h2>
+      <form className="filters" onSubmit={(e) => void start(e)}>
+        <div className="field wide">
+          <label htmlFor="import-path">File or folder to import</label>
+          <input id="import-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/twitter-archive.zip" />
+        </div>
+        <div className="field">
+          <label htmlFor="import-as">Format</label>
+          <select id="import-as" value={as} onChange={(e) => setAs(e.target.value)}>
+            <option value="">detect</option>
+            {importers.map((i) => (
+              <option key={i.name} value={i.name}>
+                {i.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" disabled={path.trim() === ''}>
+          Import
+        </button>
+      </form>
+      {error && <p role="alert">{error}</p>}
+      <h3>Imports</h3>
+      {jobs.length === 0 && <p className="muted">No imports yet in this session.</p>}
+      <ul className="jobs">
+        {jobs.map((j) => (
+          <JobRow key={j.id} job={j} />
+        ))}
+      </ul>
+      <h3>Formats Skrode can import</h3>
+      <ul className="importers">
+        {importers.map((i) => (
+          <li key={i.name}>
+            <strong>{i.name}</strong> <span className="muted">{i.description}</span>
+          </li>
+        ))}
+      </ul>
+      <p className="muted">Live sources (X, Mastodon, email over IMAP, feeds …) are configured in config.yml and run by the ingestion topology.</p>
+    </section>
+  );
+}
