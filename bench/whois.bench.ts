@@ -64,16 +64,22 @@ await runBench('whois', async ({ scale, log }) => {
     for (const qs of Object.values(classes)) for (const q of qs.slice(0, 10)) await lookup(opened.backend, opened.people, q);
     for (const [name, qs] of Object.entries(classes)) {
       const times: number[] = [];
+      const cpu: number[] = [];
       let empty = 0;
       for (const q of qs) {
+        const c = process.cpuUsage();
         const t = performance.now();
         const hits = await lookup(opened.backend, opened.people, q, { limit: 3 });
         times.push(performance.now() - t);
+        const d = process.cpuUsage(c);
+        cpu.push((d.user + d.system) / 1000);
         if (hits.length === 0) empty++;
       }
       times.sort((a, b) => a - b);
+      cpu.sort((a, b) => a - b);
       const p99 = percentile(times, 99);
-      extra[`${name} p50/p99 ms`] = `${fmt(percentile(times, 50))} / ${fmt(p99)}${empty ? ` (${empty} found nobody)` : ''}`;
+      // CPU time as well: on a shared, loaded machine wall time mostly measures the queue.
+      extra[`${name} p50/p99 ms (cpu p50/p99)`] = `${fmt(percentile(times, 50))} / ${fmt(p99)} (${fmt(percentile(cpu, 50))} / ${fmt(percentile(cpu, 99))})${empty ? ` (${empty} found nobody)` : ''}`;
       if (empty > 0) misses.push(name);
       if (p99 > worst) {
         worst = p99;

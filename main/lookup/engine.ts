@@ -222,7 +222,7 @@ export async function rankPeople(backend: LookupBackend, pattern: string, option
   // cap/names of them match): they meet at sqrt(recentMax * names). The budget bounds the scan
   // when the matches are all old.
   const cap = options.cap ?? Math.max(200, Math.round(Math.sqrt(recentMax * (await backend.size()))));
-  const budget = options.budget ?? cap;
+  const budget = options.budget ?? Math.ceil(cap / 2);
   const run = new Run(backend, q, limit, max, recentMax, cap, budget);
   for (const step of planSteps(q)) {
     await run.fetch(step);

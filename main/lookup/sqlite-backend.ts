@@ -13,7 +13,7 @@ type Param = string | number;
 
 const COLS = 'n.id AS id, n.account AS account, n.name AS name, n.kind AS kind, n.fold AS fold, n.last_seen AS lastSeen';
 /** How many index candidates `some` looks at, at most. */
-const SOME_SCAN = 2000;
+const SOME_SCAN = 1000;
 /** How far the rarity probe counts a trigram's names. */
 const RARITY_PROBE = 1024;
 const HANDLES = " AND (n.kind IN ('handle', 'nick') OR substr(n.fold, 1, 1) = '@')";
