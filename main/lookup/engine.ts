@@ -5,11 +5,12 @@
 // seen person first (by the most recent matching name), then the name closest in length to the
 // pattern (the original's order). A persona owned by a human counts as that human, once.
 //
-// Speed: every step first asks for the full candidate set, capped at `cap` names. A pattern
-// that matches more (a one-letter prefix matches hundreds of thousands of names) never ranks
-// them all: the step takes the most recently seen matches instead, through the last_seen index,
-// looking at a bounded number of names. Steps run best tier first and stop as soon as enough
-// people are known at that tier or better, so `ada` never pays for substring or fuzzy search.
+// Speed: every step first counts its matches through an index, up to `cap`. Within the cap, the
+// database sorts them by recency and hands over only the newest few. A pattern that matches more
+// (a one-letter prefix matches hundreds of thousands of names) is never sorted in full: the step
+// walks the last_seen index newest first instead, looking at a bounded number of names, until it
+// has found a few. Steps run best tier first and stop as soon as enough people are known at that
+// tier or better, so `ada` never pays for substring or fuzzy search.
 import type { LookupHit, MatchTier, PersonDto } from '../../shared/people.js';
 import type { Filter, LookupBackend, NameRow, Owner, Predicate } from './backend.js';
 import { classify, classifyFuzzy, tierRank, type Match } from './match.js';
