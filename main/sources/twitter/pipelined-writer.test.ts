@@ -26,7 +26,7 @@ const sighting = (id: string, handle: string, day: number): Observation => ({
 });
 
 describe('PipelinedWriter', () => {
-  it.each([100_000, 1])('folds repeated sightings without changing what the store records (memory cap %i)', async (cap) => {
+  it.each([50_000, 1])('folds repeated sightings without changing what the store records (memory cap %i)', async (cap) => {
     const days = [5, 3, 9, 1, 7, 12, 2, 12, 6];
     const obs: Observation[] = [];
     for (const d of days) obs.push(sighting('1', '@ada', d), sighting('2', '@bob', 20 - d));

@@ -34,7 +34,7 @@ export class PipelinedWriter {
     private readonly problem: (p: ImportProblem) => void,
     private readonly batchSize = 2000,
     /** Most accounts remembered for folding (bounds memory on huge archives). */
-    private readonly maxSightings = 100_000,
+    private readonly maxSightings = 50_000,
   ) {}
 
   async add(o: Observation): Promise<void> {
