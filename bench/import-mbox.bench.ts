@@ -2,81 +2,121 @@
 // through `skrode import`'s mbox importer (split, parse, capture policies, store apply, resume
 // cursor), against a baseline in the same run: split and parse the same mbox with mailparser
 // without storing anything. Scale 1 = a 1 GB mbox. Target: ratio ≥ 0.5; peak RSS < 300 MB.
+//
+// Each phase runs in a fresh child process, so its peak RSS (VmHWM) is its own and not what the
+// generator or the other phase left behind. The baseline runs before and after the import and
+// the two are averaged, which evens out the load of a shared machine drifting during the run.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runBench } from './lib.js';
-import { openSqliteStore } from '../main/store/sqlite/index.js';
-import { generateMbox } from '../main/sources/email/generate-mbox.js';
-import { importMbox } from '../main/sources/email/mbox-importer.js';
-import { splitMbox } from '../main/sources/email/mbox-split.js';
-import { parseMessage } from '../main/sources/email/capture.js';
+
+interface PhaseResult {
+  messages: number;
+  seconds: number;
+  peakRssMB: number;
+  peakAnonMB: number;
+  observations?: number;
+  posts?: number;
+  accounts?: number;
+  problems?: number;
+}
+
+function procStatusMB(field: string): number {
+  try {
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+async function childPhase(phase: string, mbox: string): Promise<PhaseResult> {
+  let peakAnon = 0;
+  const sampler = setInterval(() => (peakAnon = Math.max(peakAnon, procStatusMB('RssAnon'))), 50);
+  // Timed from the first message to the last: module loading and opening the store are not
+  // part of either rate.
+  let t0 = 0;
+  let seconds = 0;
+  let r: Omit<PhaseResult, 'seconds' | 'peakRssMB' | 'peakAnonMB'>;
+  if (phase === 'baseline') {
+    const { splitMbox } = await import('../main/sources/email/mbox-split.js');
+    const { parseMessage } = await import('../main/sources/email/capture.js');
+    t0 = performance.now();
+    let messages = 0;
+    for await (const m of splitMbox(mbox)) {
+      await parseMessage(m.data, m.truncated);
+      messages++;
+    }
+    seconds = (performance.now() - t0) / 1000;
+    r = { messages };
+  } else throw new Error(`unknown phase ${phase}`);
+  clearInterval(sampler);
+  return { ...r, seconds, peakRssMB: procStatusMB('VmHWM'), peakAnonMB: Math.max(peakAnon, procStatusMB('RssAnon')) };
+}
+
+const childIdx = process.argv.indexOf('--child');
+if (childIdx >= 0) {
+  const [phase, mbox] = process.argv.slice(childIdx + 1);
+  const r = await childPhase(phase!, mbox!);
+  process.stdout.write(`PHASE ${JSON.stringify(r)}\n`);
+  process.exit(0);
+}
+
+// Prints the process's peak RSS when it exits: loaded with --import into the real CLI.
+const HWM_PRELOAD =
+  'data:text/javascript,import {readFileSync} from "node:fs"; process.on("exit", () => { const s = readFileSync("/proc/self/status", "utf8"); process.stderr.write("VMHWM " + (/VmHWM:\\s+(\\d+)/.exec(s) || [0, 0])[1] + "\\n"); });';
+
+/** The import phase is the real `skrode import` of the built CLI (bin/skrode.js → out/cli.js). */
+function runCliImport(mbox: string, db: string): PhaseResult {
+  const bin = fileURLToPath(new URL('../bin/skrode.js', import.meta.url));
+  const r = spawnSync(process.execPath, ['--import', HWM_PRELOAD, bin, '--db', db, 'import', '--quiet', mbox], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('imported '));
+  const m = line ? /: (\d+) observations \((.*)\), (\d+) problems, ([\d.]+) s$/.exec(line) : null;
+  if (!m) throw new Error(`skrode import failed (exit ${r.status}): ${r.stdout.slice(-300)} ${r.stderr.slice(-1000)}`);
+  const read = /(\d+) read/.exec(m[2]!);
+  const hwm = /VMHWM (\d+)/.exec(r.stderr);
+  return { messages: read ? Number(read[1]) : 0, seconds: Number(m[4]), observations: Number(m[1]), problems: Number(m[3]), peakRssMB: hwm ? Number(hwm[1]) / 1024 : NaN, peakAnonMB: NaN };
+}
+
+function runPhase(phase: 'baseline', mbox: string, db: string): PhaseResult {
+  const self = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', phase, mbox, db], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 << 20 });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('PHASE '));
+  if (r.status !== 0 || !line) throw new Error(`${phase} phase failed (exit ${r.status}): ${r.stdout.slice(-500)}`);
+  return JSON.parse(line.slice(6)) as PhaseResult;
+}
 
 await runBench('import-mbox', async ({ scale, dir, log }) => {
+  const { generateMbox } = await import('../main/sources/email/generate-mbox.js');
   const bytes = Math.max(1 << 20, Math.round(1024 ** 3 * scale));
   log(`generating a ${(bytes / 2 ** 20).toFixed(0)} MB mbox`);
   const g = await generateMbox(join(dir, 'takeout.mbox'), { bytes, seed: 1 });
   log(`${g.messages} messages`);
 
-  // --- baseline: split and parse, store nothing ---
-  globalThis.gc?.();
-  const t1 = performance.now();
-  let parsed = 0;
-  for await (const m of splitMbox(g.path)) {
-    await parseMessage(m.data, m.truncated);
-    parsed++;
-  }
-  const baseSecs = (performance.now() - t1) / 1000;
-  if (parsed !== g.messages) throw new Error(`baseline parsed ${parsed} messages, expected ${g.messages}`);
+  const before = runPhase('baseline', g.path, '');
+  log(`baseline (before): ${before.seconds.toFixed(1)} s`);
+  const imp = runCliImport(g.path, join(dir, 'skrode.db'));
+  log(`import: ${imp.seconds.toFixed(1)} s, ${imp.observations} observations`);
+  const after = runPhase('baseline', g.path, '');
+  log(`baseline (after): ${after.seconds.toFixed(1)} s`);
+  for (const p of [before, imp, after]) if (p.messages !== g.messages) throw new Error(`a phase read ${p.messages} messages, expected ${g.messages}`);
+  if (imp.problems) throw new Error(`${imp.problems} problems importing a clean mbox`);
 
-  // --- the importer, into the real store (writer thread) ---
-  globalThis.gc?.();
-  const rss0 = process.memoryUsage().rss;
-  let peak = rss0;
-  let peakHeap = 0;
-  let peakAnon = 0;
-  const sampler = setInterval(() => {
-    const m = process.memoryUsage();
-    peak = Math.max(peak, m.rss);
-    peakHeap = Math.max(peakHeap, m.heapUsed + m.arrayBuffers);
-    peakAnon = Math.max(peakAnon, anonRss());
-  }, 50);
-  const store = await openSqliteStore(join(dir, 'skrode.db'));
-  let problems = 0;
-  const t0 = performance.now();
-  const summary = await importMbox(g.path, { store, problem: () => void problems++, progress: () => {}, options: { email: { self: ['me@example.net'] } } });
-  const importSecs = (performance.now() - t0) / 1000;
-  clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  const counts = await store.counts();
-  await store.close();
-  if (summary.counts.read !== g.messages) throw new Error(`imported ${summary.counts.read} messages, expected ${g.messages}`);
-  if (problems) throw new Error(`${problems} problems importing a clean mbox`);
-  log(`import: ${importSecs.toFixed(1)} s, ${counts.posts} posts, ${counts.accounts} accounts, ${summary.observations} observations`);
-
+  const baseRate = (g.messages / before.seconds + g.messages / after.seconds) / 2;
   return {
-    value: g.messages / importSecs,
-    baseline: g.messages / baseSecs,
+    value: g.messages / imp.seconds,
+    baseline: baseRate,
     unit: 'messages/s',
     extra: {
       messages: g.messages,
       'mbox MB': g.bytes / 2 ** 20,
-      'import seconds': importSecs,
-      'baseline seconds': baseSecs,
-      observations: summary.observations,
-      'peak RSS MB (import)': peak / 2 ** 20,
-      'peak anonymous RSS MB (import; RSS without mmapped database pages)': peakAnon / 2 ** 20,
-      'peak JS heap + buffers MB (import, main thread)': peakHeap / 2 ** 20,
-      'RSS before import MB': rss0 / 2 ** 20,
+      'import seconds': imp.seconds,
+      'baseline seconds (before, after)': `${before.seconds.toFixed(1)}, ${after.seconds.toFixed(1)}`,
+      observations: imp.observations ?? 0,
+      'peak RSS MB (skrode import process, VmHWM)': imp.peakRssMB,
+      'peak RSS MB (baseline process)': Math.max(before.peakRssMB, after.peakRssMB),
     },
   };
 });
-
-/** Private anonymous memory of the whole process (all threads), from /proc; 0 where unavailable. */
-function anonRss(): number {
-  try {
-    const m = /RssAnon:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}

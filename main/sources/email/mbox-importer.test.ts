@@ -113,6 +113,18 @@ describe('mbox import into the SQLite store', () => {
     expect(await store.counts()).toEqual(counts);
   });
 
+  it('Maildir: a file over the size limit is read only up to its head, headers kept', async () => {
+    const root = join(dir, 'md-huge');
+    const { mkdirSync } = await import('node:fs');
+    for (const d of ['cur', 'new', 'tmp']) mkdirSync(join(root, d), { recursive: true });
+    writeFileSync(join(root, 'cur', '1.host:2,S'), `Message-ID: <huge-md@example.org>\nFrom: Heavy <heavy@example.org>\nSubject: big\n\n${'B'.repeat(3_000_000)}\n`);
+    const c = ctx(store, { email: { maxMessageBytes: 1_000_000 } });
+    const s = await importMaildir(root, c);
+    expect(s.counts.truncated).toBe(1);
+    expect(c.problems).toEqual([expect.objectContaining({ record: 'INBOX/1.host:2,S <huge-md@example.org>', reason: expect.stringMatching(/over the 1000000-byte limit/) })]);
+    expect(await store.person('email+addr:heavy@example.org')).not.toBeNull();
+  });
+
   it('detects an mbox by content, not by name', async () => {
     const p = join(dir, 'no-extension');
     copyFileSync(join(FIXTURES, 'takeout.mbox'), p);

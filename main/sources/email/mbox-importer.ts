@@ -100,7 +100,9 @@ export async function importMbox(path: string, ctx: ImportContext, opts: MboxImp
     lastEnd = m.end;
     if (++sinceCursor >= CURSOR_EVERY) {
       sinceCursor = 0;
-      await saveCursor(lastEnd);
+      // Saved once this message's batch is committed; parsing goes on meanwhile.
+      const offset = lastEnd;
+      writer.checkpoint(() => ctx.store.setCursor(MBOX_CURSOR_SOURCE, file, JSON.stringify({ offset, size, head } satisfies MboxCursor)));
     }
     if (ctx.signal?.aborted) break;
   }
@@ -111,7 +113,7 @@ export async function importMbox(path: string, ctx: ImportContext, opts: MboxImp
     path: file,
     observations: writer.total,
     problems,
-    counts: { ...capture.counts, read: messages, resumedAt: start },
+    counts: { ...capture.counts, read: messages, resumedAt: start, storeWaitMs: Math.round(writer.waitedMs) },
   };
 }
 
