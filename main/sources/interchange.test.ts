@@ -231,3 +231,24 @@ describe.runIf(await postgresAvailable())('importing into a Postgres store', () 
     }
   });
 });
+
+describe('vdir folders', () => {
+  it('finds .vcf files one level deep, skipping hidden ones, and the importer claims the folder', async () => {
+    const { vcfFiles } = await import('./vcard/importer.js');
+    const d = tempDir();
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(d, 'book'));
+    mkdirSync(join(d, 'book', 'deeper'));
+    mkdirSync(join(d, '.hidden'));
+    writeFileSync(join(d, 'a.vcf'), 'BEGIN:VCARD\r\nFN:A\r\nEND:VCARD\r\n');
+    writeFileSync(join(d, 'book', 'b.VCF'), 'BEGIN:VCARD\r\nFN:B\r\nEND:VCARD\r\n');
+    writeFileSync(join(d, 'book', 'deeper', 'c.vcf'), 'BEGIN:VCARD\r\nFN:C\r\nEND:VCARD\r\n');
+    writeFileSync(join(d, '.hidden', 'd.vcf'), 'BEGIN:VCARD\r\nFN:D\r\nEND:VCARD\r\n');
+    writeFileSync(join(d, 'notes.txt'), 'not a card');
+    expect(vcfFiles(d).map((f) => f.slice(d.length + 1))).toEqual(['a.vcf', join('book', 'b.VCF')]);
+    expect(await vcardImporter.detect(d, { isDirectory: true, head: Buffer.alloc(0) })).toBeGreaterThan(0.5);
+    expect(await vcardImporter.detect(join(d, 'book', 'deeper', '..', '..', '.hidden'), { isDirectory: true, head: Buffer.alloc(0) })).toBeGreaterThan(0.5);
+    const empty = tempDir();
+    expect(await vcardImporter.detect(empty, { isDirectory: true, head: Buffer.alloc(0) })).toBe(0);
+  });
+});

@@ -94,6 +94,15 @@ describe('skrode export (SQLite)', () => {
     expect(again.stdout).toMatch(/8 cards/);
     const c1 = await skrode('--db', 'c.db', 'export', 'vcard', '--all', '--vcard', '3');
     expect(ICAL.parse(c1.stdout) as unknown[]).toHaveLength(8);
+
+    // The vdir written above imports back as a folder, file by file: the same 8 people.
+    const fromDir = await skrode('--db', 'd.db', 'import', 'vdir');
+    expect(fromDir.code).toBe(0);
+    expect(fromDir.stdout).toMatch(/8 files, 8 cards/);
+    const names = (out: string) => (ICAL.parse(out) as unknown[][]).map((c) => String(new ICAL.Component(c).getFirstPropertyValue('fn'))).sort();
+    const d1 = await skrode('--db', 'd.db', 'export', 'vcard', '--all');
+    const a1 = await skrode('--db', 'a.db', 'export', 'vcard', '--all');
+    expect(names(d1.stdout)).toEqual(names(a1.stdout));
   });
 });
 
