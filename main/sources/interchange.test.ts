@@ -142,6 +142,18 @@ describe('importing into a SQLite store', () => {
     await bbdbImporter.run(newer, f);
     expect(f.problems[0]!.reason).toMatch(/format 12 is newer than the newest this version reads \(9\)/);
 
+    // BBDB refuses a file with a duplicate uuid; we keep the first record and name the second.
+    // A file without a header is read as the newest format.
+    const dup = join(dir, 'bbdb-dup');
+    const rec = (first: string) => `["${first}" "Dup" nil nil nil nil nil ("${first.toLowerCase()}@dup.example") nil "99999999-0000-4000-8000-000000000001" "2020-01-01 00:00:00 +0000" "2020-01-01 00:00:00 +0000" nil]`;
+    writeFileSync(dup, `${rec('One')}\n${rec('Two')}\n`);
+    expect(await detect(bbdbImporter, dup)).toBeGreaterThan(0.5);
+    const d = ctx(store);
+    const ds = await bbdbImporter.run(dup, d);
+    expect(ds.counts).toMatchObject({ records: 1, skipped: 1 });
+    expect(d.problems).toEqual([{ file: dup, record: 'record 2 (line 2)', reason: 'uuid 99999999-0000-4000-8000-000000000001 was already used by record 1; skipped' }]);
+    expect(await store.personaOf('email+addr:two@dup.example')).toBeNull();
+
     const binary = join(dir, 'photo.vcf');
     writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 1, 2, 3]));
     const g = ctx(store);
