@@ -47,7 +47,7 @@ export async function openQueue(d: QueueDescriptor, env: QueueEnvironment): Prom
   if (d.conn) {
     const { RedisJobQueue } = await import('./redis/bullmq-queue.js');
     const c = d.conn;
-    return new RedisJobQueue(d.key, { host: c.host, port: c.port, db: c.db, username: c.username, password: c.password }, { ...options, prefix: c.prefix ?? 'skrode' });
+    return new RedisJobQueue(d.key, { host: c.host, port: c.port, db: c.db, username: c.username, password: c.password, tls: c.tls }, { ...options, prefix: c.prefix ?? 'skrode' });
   }
   if (env.store.kind !== 'sqlite') {
     throw new QueueError(`queue ${d.key} has no conn: the local job queue lives in the SQLite store, but the configured store is Postgres; give the queue conn: a !skrode/redis`);

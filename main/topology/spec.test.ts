@@ -32,6 +32,7 @@ workers: [m, p, m]
     ['w: {type: custom, target: nocolon}\nworkers: [w]\n', /w\.target: target must look like module:function/],
     ['w: {type: periodic, target: "demo:tick"}\nworkers: [w]\n', /a periodic worker needs every: N/],
     ['w: {type: custom, target: "demo:tick"}\n', /no workers: list/],
+    ['workers: []\n', /workers is empty/],
   ])('refuses a bad topology with file, line and reason: %j', (text, re) => {
     expect(() => topologyPlan(load(text))).toThrow(re);
   });

@@ -64,6 +64,7 @@ export function topologyPlan(config: Config): TopologyPlan {
   if (!config.has('workers')) throw config.error(undefined, 'no workers: list in the config (workers: [name, ...] names the workers to run)');
   const list = config.raw.workers;
   if (!Array.isArray(list) || list.some((n) => typeof n !== 'string' || n === '')) throw config.error('workers', 'workers must be a list of worker names');
+  if (list.length === 0) throw config.error('workers', 'workers is empty: list the workers to run');
   const counts = new Map<string, number>();
   for (const n of list as string[]) counts.set(n, (counts.get(n) ?? 0) + 1);
   return { workers: [...counts].map(([name, replicas]) => ({ def: workerDefinition(config, name), replicas })) };

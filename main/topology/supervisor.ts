@@ -103,8 +103,13 @@ export class Supervisor extends EventEmitter {
     let resolveExit!: () => void;
     s.exited = new Promise((r) => (resolveExit = r));
     handle.on('message', (m) => this.onMessage(s, m));
+    // Why this life ended, if the thread said so (an uncaught error, or an error it logged).
+    let lifeError: string | undefined;
     handle.on('error', (e) => {
-      s.lastError = `${e.name}: ${e.message}`;
+      lifeError = `${e.name}: ${e.message}`;
+    });
+    handle.on('message', (m) => {
+      if (m.type === 'log' && m.level === 'error') lifeError = m.message;
     });
     handle.on('exit', (code) => {
       s.handle = undefined;
@@ -118,8 +123,8 @@ export class Supervisor extends EventEmitter {
         this.changed();
         return;
       }
-      if (!s.lastError || code !== 0) s.lastError = s.lastError ?? `exited with code ${code}`;
-      this.o.log(`[${this.o.host} ${this.label(s)}] died (exit ${code})${s.lastError ? `: ${s.lastError}` : ''}`);
+      s.lastError = lifeError ?? `exited with code ${code}`;
+      this.o.log(`[${this.o.host} ${this.label(s)}] died (exit ${code}): ${s.lastError}`);
       this.died(s);
     });
     this.changed();

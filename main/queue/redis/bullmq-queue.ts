@@ -43,8 +43,9 @@ export interface RedisConnection {
   db?: number;
   username?: string;
   password?: string;
-  /** redis://[user:pass@]host:port/db; takes precedence over the fields above. */
+  /** redis://[user:pass@]host:port/db (rediss:// for TLS); takes precedence over the fields above. */
   url?: string;
+  tls?: boolean;
 }
 
 export interface RedisQueueOptions extends Partial<QueueOptions> {
@@ -58,7 +59,7 @@ const BACKOFF_TYPE = 'skrode';
 
 /** ioredis options for BullMQ. Workers need maxRetriesPerRequest null (STYLE §11.11). */
 export function bullConnection(c: RedisConnection): ConnectionOptions {
-  let opts: Record<string, unknown> = { host: c.host ?? '127.0.0.1', port: c.port ?? 6379, db: c.db ?? 0, username: c.username, password: c.password };
+  let opts: Record<string, unknown> = { host: c.host ?? '127.0.0.1', port: c.port ?? 6379, db: c.db ?? 0, username: c.username, password: c.password, tls: c.tls ? {} : undefined };
   if (c.url) {
     const u = new URL(c.url);
     opts = {
@@ -67,6 +68,7 @@ export function bullConnection(c: RedisConnection): ConnectionOptions {
       db: Number(u.pathname.replace(/^\//, '') || 0),
       username: u.username ? decodeURIComponent(u.username) : undefined,
       password: u.password ? decodeURIComponent(u.password) : undefined,
+      tls: u.protocol === 'rediss:' ? {} : undefined,
     };
   }
   // Reconnect forever with a bounded delay: a Redis restart must not end the topology.
