@@ -3,6 +3,7 @@
 
 import { join } from 'node:path';
 import { importJsonl } from '../sources/jsonl/importer.js';
+import type { Store } from '../store/port.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
 import { packageRoot } from '../util/worker-entry.js';
 import { openApi, type OpenedApi } from './open.js';
@@ -15,19 +16,24 @@ export async function createDemoDb(dir: string): Promise<string> {
   const db = join(dir, 'skrode.db');
   const store = await openSqliteStore(db);
   try {
-    const problems: string[] = [];
-    await importJsonl(DEMO_PEOPLE, { store, problem: (p) => problems.push(p.reason), progress: () => {} });
-    if (problems.length > 0) throw new Error(`demo import: ${problems.join('; ')}`);
-    const personal = await store.personaOf('twitter+user:1048576001');
-    const company = await store.personaOf('twitter+user:1048576777');
-    if (personal && company) {
-      const link = await store.linkPersona(null, personal, 'owns');
-      await store.linkPersona(link.human, company, 'participates');
-    }
+    await fillDemo(store);
   } finally {
     await store.close();
   }
   return db;
+}
+
+/** Apply the demo people to any store, as `skrode demo` does. */
+export async function fillDemo(store: Store): Promise<void> {
+  const problems: string[] = [];
+  await importJsonl(DEMO_PEOPLE, { store, problem: (p) => problems.push(p.reason), progress: () => {} });
+  if (problems.length > 0) throw new Error(`demo import: ${problems.join('; ')}`);
+  const personal = await store.personaOf('twitter+user:1048576001');
+  const company = await store.personaOf('twitter+user:1048576777');
+  if (personal && company) {
+    const link = await store.linkPersona(null, personal, 'owns');
+    await store.linkPersona(link.human, company, 'participates');
+  }
 }
 
 export async function openDemoApi(dir: string): Promise<OpenedApi & { db: string }> {
