@@ -42,7 +42,9 @@ jobs.push(build({ ...esm, entryPoints: entries, outdir: 'out', splitting: true, 
 
 // The Electron shell: CommonJS, because Electron's sandboxed preload can only be a single script.
 if (existsSync(join(root, 'main/app/main.ts'))) {
-  jobs.push(build({ ...common, format: 'cjs', entryPoints: { 'app/main': 'main/app/main.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' }, external: ['electron'] }));
+  // import.meta.url (worker-entry.ts finds out/workers by it) is this bundle's own file URL.
+  const importMetaUrl = { define: { 'import.meta.url': '__skrodeImportMetaUrl' }, banner: { js: "const __skrodeImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" } };
+  jobs.push(build({ ...common, ...importMetaUrl, format: 'cjs', entryPoints: { 'app/main': 'main/app/main.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' }, external: ['electron'] }));
 }
 if (existsSync(join(root, 'preload/index.ts'))) {
   jobs.push(build({ ...common, format: 'cjs', platform: 'node', packages: undefined, entryPoints: { preload: 'preload/index.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' }, external: ['electron'] }));

@@ -1,0 +1,159 @@
+// The Electron main process: wires the services of this folder to the real `electron` module.
+// Everything with behaviour lives in those services and in main/api, main/topology (tested in
+// plain Node with fakes); this file only connects them, in this order:
+//   before ready: data folder, security guards, the app:// scheme, single-instance lock;
+//   when ready:   session guards, app:// protocol, stored tokens, the API and its IPC handlers,
+//                 tray, hotkey, popup, main window, background ingestion;
+//   on quit:      graceful stop of the ingestion, then the store.
+
+import { app, BrowserWindow, dialog, globalShortcut, ipcMain, Menu, nativeImage, protocol, safeStorage, session, shell, Tray } from 'electron';
+import path from 'node:path';
+import { appProtocolHandler, APP_SCHEME_PRIVILEGES } from './app-protocol.js';
+import { desktopApi } from './desktop-api.js';
+import { HotkeyService, isWaylandSession } from './hotkey.js';
+import { IngestionService } from './ingestion.js';
+import { createHandle, registerApi } from './ipc.js';
+import { installGracefulQuit } from './lifecycle.js';
+import { MainWindowService } from './main-window.js';
+import { appRequest, type AppRequest } from './policy/argv.js';
+import { APP_SCHEME, appUrl } from './policy/sender.js';
+import { PopupService, POPUP_SIZE } from './popup.js';
+import { SecretStore } from './secrets.js';
+import { guardSession, installSecurityGuards, secureWebPreferences } from './security.js';
+import { claimSingleInstance } from './single-instance.js';
+import { TrayService, type MenuItemTemplate } from './tray.js';
+import { dataDir, ensureDataDir } from '../util/data-dir.js';
+import type { OpenedApi } from '../api/open.js';
+
+const log = (line: string) => process.stderr.write(`[skrode] ${line}\n`);
+
+function main(): void {
+  // The same data folder as the CLI: one database, one config, one settings file.
+  const home = ensureDataDir(dataDir());
+  app.setName('Skrode');
+  app.setPath('userData', home);
+
+  installSecurityGuards({ app, openExternal: (url) => shell.openExternal(url), log });
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME_PRIVILEGES.scheme, privileges: { ...APP_SCHEME_PRIVILEGES.privileges } }]);
+  // Wayland: global shortcuts exist only through the desktop portal.
+  if (process.platform === 'linux' && isWaylandSession(process.env)) app.commandLine.appendSwitch('enable-features', 'GlobalShortcutsPortal');
+
+  let onRequest: (r: AppRequest) => void = () => {};
+  if (!claimSingleInstance(app, (r) => onRequest(r))) return;
+
+  // The desktop keeps the app in the tray: closing every window does not quit.
+  app.on('window-all-closed', () => {});
+
+  void app.whenReady().then(() => start(home, (fn) => (onRequest = fn))).catch((e: unknown) => {
+    log(`cannot start: ${(e as Error).stack ?? String(e)}`);
+    dialog.showErrorBox('Skrode cannot start', (e as Error).message);
+    app.exit(1);
+  });
+}
+
+async function start(home: string, setOnRequest: (fn: (r: AppRequest) => void) => void): Promise<void> {
+  const root = app.getAppPath();
+  const rendererRoot = path.join(root, 'out', 'renderer');
+  const preload = path.join(root, 'out', 'preload.cjs');
+  const icons = path.join(root, 'resources', 'icons');
+
+  guardSession(session.defaultSession, log);
+  protocol.handle(APP_SCHEME, appProtocolHandler(rendererRoot));
+
+  // Tokens kept with safeStorage reach the workers as environment variables (`!skrode/env NAME`);
+  // the environment itself wins. Tokens that no longer decrypt are asked for again.
+  const secrets = new SecretStore({ safeStorage, file: path.join(home, 'secrets.json') });
+  const { values, reentry } = secrets.loadAll();
+  for (const [name, value] of Object.entries(values)) if (process.env[name] === undefined) process.env[name] = value;
+
+  const [{ openApi }, { startTopology }, { loadTopologyConfig }] = await Promise.all([import('../api/open.js'), import('../topology/run.js'), import('../topology/status.js')]);
+
+  let tray: TrayService<Electron.Menu> | undefined;
+  const ingestion = new IngestionService({
+    configured: () => loadTopologyConfig({}).config.has('workers'),
+    start: () => startTopology({ log: (l) => log(`topology: ${l}`), handleSignals: false }),
+    onState: (s) => tray?.setIngestState(s),
+    log,
+  });
+
+  const opened: OpenedApi = await openApi({ host: 'electron', ingest: ingestion });
+
+  const popup = new PopupService({
+    url: appUrl('popup'),
+    log,
+    create: () =>
+      new BrowserWindow({
+        ...POPUP_SIZE,
+        show: false,
+        frame: false,
+        resizable: false,
+        movable: true,
+        skipTaskbar: true,
+        alwaysOnTop: true,
+        fullscreenable: false,
+        title: 'Skrode lookup',
+        webPreferences: secureWebPreferences(preload),
+      }),
+  });
+  const mainWindow = new MainWindowService({
+    log,
+    create: () =>
+      new BrowserWindow({ width: 1100, height: 760, show: false, title: 'Skrode', icon: path.join(icons, 'icon-256.png'), webPreferences: secureWebPreferences(preload) }),
+  });
+
+  const hotkey = new HotkeyService({ globalShortcut, onPress: () => void popup.toggle(), env: process.env, log });
+  const settings = await opened.api.settings();
+  const bound = hotkey.apply(settings.hotkey);
+  if (!bound.ok) log(`hotkey: ${bound.reason}`);
+
+  registerApi(createHandle(ipcMain, log), desktopApi(opened.api, hotkey));
+
+  const importFile = async () => {
+    const picked = await dialog.showOpenDialog({ title: 'Import into Skrode', properties: ['openFile'] });
+    const file = picked.filePaths[0];
+    if (picked.canceled || !file) return;
+    try {
+      await opened.api.startImport({ path: file });
+    } catch (e) {
+      dialog.showErrorBox('Skrode cannot import this file', (e as Error).message);
+    }
+    await mainWindow.open('sources');
+  };
+
+  const reentryItems = (): MenuItemTemplate[] =>
+    reentry.map((r) => ({ label: `Token ${r.name} must be entered again...`, click: () => void dialog.showMessageBox({ type: 'warning', title: 'Skrode', message: `The stored token ${r.name} cannot be read`, detail: `${r.reason}\n\nEnter it again under Sources, or give it through the environment.` }) }));
+
+  tray = new TrayService({
+    createTray: () => new Tray(nativeImage.createFromPath(path.join(icons, process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png'))),
+    buildMenu: (template) => Menu.buildFromTemplate(template),
+    extraItems: reentryItems,
+    actions: {
+      openLookup: () => void popup.show(),
+      openMain: () => void mainWindow.open(),
+      setIngestPaused: (paused) => void ingestion.setPaused(paused),
+      importFile: () => void importFile(),
+      quit: () => app.quit(),
+    },
+  });
+  tray.start();
+  tray.setIngestState(ingestion.current());
+
+  setOnRequest((r) => void (r.lookup ? popup.show() : mainWindow.open()));
+  installGracefulQuit(app, {
+    log,
+    stop: ({ force }) => ingestion.close({ force }),
+    close: async () => {
+      hotkey.dispose();
+      tray?.destroy();
+      await opened.close();
+    },
+  });
+
+  void ingestion.start();
+  if (reentry.length > 0) log(`tokens to enter again: ${reentry.map((r) => r.name).join(', ')}`);
+  const first = appRequest(process.argv);
+  if (first.lookup) await popup.show();
+  else if (!process.argv.includes('--hidden')) await mainWindow.open();
+}
+
+main();
