@@ -53,7 +53,7 @@ await runBench('whois', async ({ scale, log }) => {
   const accounts = Math.max(1000, Math.round(1_000_000 * scale));
   const { file, sample } = cachedSyntheticDatabase(cacheDir, accounts, log);
   const opened = await openSqliteLookup(file);
-  const perClass = 150;
+  const perClass = Number(process.env.SKRODE_WHOIS_QUERIES ?? 150);
   const classes = queries(sample, perClass);
   const extra: Record<string, string | number> = { accounts };
   let worst = 0;
@@ -65,6 +65,7 @@ await runBench('whois', async ({ scale, log }) => {
     for (const [name, qs] of Object.entries(classes)) {
       const times: number[] = [];
       const cpu: number[] = [];
+      let slowest = { q: '', ms: 0 };
       let empty = 0;
       for (const q of qs) {
         const c = process.cpuUsage();
@@ -73,8 +74,10 @@ await runBench('whois', async ({ scale, log }) => {
         times.push(performance.now() - t);
         const d = process.cpuUsage(c);
         cpu.push((d.user + d.system) / 1000);
+        if (cpu.at(-1)! > slowest.ms) slowest = { q, ms: cpu.at(-1)! };
         if (hits.length === 0) empty++;
       }
+      log(`${name}: slowest ${JSON.stringify(slowest.q)} ${fmt(slowest.ms)} ms cpu`);
       times.sort((a, b) => a - b);
       cpu.sort((a, b) => a - b);
       const p99 = percentile(times, 99);
@@ -95,7 +98,7 @@ await runBench('whois', async ({ scale, log }) => {
   const db = new Database(file, { readonly: true });
   const naive = db.prepare("SELECT n.id FROM names n WHERE n.fold LIKE ? ESCAPE '\\' ORDER BY abs(length(n.fold) - ?) LIMIT 3");
   const base: number[] = [];
-  const perClassBase = scale >= 0.5 ? 3 : 10;
+  const perClassBase = Number(process.env.SKRODE_WHOIS_BASELINE_QUERIES ?? (scale >= 0.5 ? 3 : 10));
   for (const qs of Object.values(classes)) {
     for (const q of qs.slice(0, perClassBase)) {
       const f = fold(q);

@@ -30,7 +30,7 @@ export interface LookupOptions {
 export const DEFAULT_LIMIT = 3;
 export const MAX_LIMIT = 1000;
 /** Most names containing a piece of the pattern the fuzzy fallback checks, per piece. */
-const FUZZY_SCAN = 3000;
+const FUZZY_SCAN = 1000;
 
 export interface RankedPerson {
   /** A human id when the matched persona has an owner, else the persona id. */
@@ -164,7 +164,7 @@ class Run {
       if (n !== null && n > 0) pieces.push({ piece, n });
     }
     pieces.sort((a, b) => a.n - b.n);
-    for (const { piece } of pieces) {
+    for (const { piece } of pieces.slice(0, 3)) {
       const rows = await this.backend.fuzzy(piece, this.q.key, edits, this.filter, this.max, FUZZY_SCAN);
       for (const row of rows) {
         if (this.found.has(row.id)) continue;

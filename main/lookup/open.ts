@@ -45,7 +45,9 @@ export async function openSqliteLookup(file: string): Promise<OpenedLookup> {
     db = new Database(file, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 5000');
     db.pragma('cache_size = -65536');
-    db.pragma('mmap_size = 268435456');
+    // Lookups touch rows all over the file (index range, then each row): reading through a
+    // memory map costs no copy per page. Address space only; the OS pages it in as needed.
+    db.pragma('mmap_size = 4294967296');
     const have = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
     const missing = NEEDED_TABLES.filter((t) => !have.has(t));
     if (missing.length > 0) {

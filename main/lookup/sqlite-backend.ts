@@ -98,7 +98,16 @@ export class SqliteLookupBackend implements LookupBackend {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly trigramCache = new Map<string, string | null>();
 
+  /** An index on names (last_seen, fold), when the database has one (see recent()). */
+  private readonly seenFoldIndex: string | null;
+
   constructor(private readonly db: Db) {
+    const indexes = db.prepare("SELECT name FROM pragma_index_list('names')").pluck().all() as string[];
+    this.seenFoldIndex =
+      indexes.find((ix) => {
+        const cols = db.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno').pluck().all(ix) as string[];
+        return cols.length === 2 && cols[0] === 'last_seen' && cols[1] === 'fold';
+      }) ?? null;
     // The fuzzy fallback's filter runs inside SQLite, so only near matches reach JavaScript.
     db.function('skrode_within_edits', { deterministic: true }, (fold: unknown, key: unknown, edits: unknown) =>
       typeof fold === 'string' && typeof key === 'string' && typeof edits === 'number' && substringDistance(key, fold, edits) <= edits ? 1 : 0,
@@ -216,7 +225,13 @@ export class SqliteLookupBackend implements LookupBackend {
       );
     }
     const p = rowPredicate(pred);
-    return this.all(`SELECT ${COLS} FROM names n WHERE ${p.where}${handles} ORDER BY n.last_seen DESC LIMIT ?`, [...p.params, max]);
+    if (filter.handlesOnly) return this.all(`SELECT ${COLS} FROM names n WHERE ${p.where}${handles} ORDER BY n.last_seen DESC LIMIT ?`, [...p.params, max]);
+    // Two phases: pick the ids by fold and last_seen alone (index-only when the database has an
+    // index on (fold, last_seen)), then read those few rows.
+    const ids = this.stmt(`SELECT n.id AS id FROM names n WHERE ${p.where} ORDER BY n.last_seen DESC LIMIT ?`).pluck().all(...p.params, max) as number[];
+    if (ids.length === 0) return [];
+    const rows = this.all(`SELECT ${COLS} FROM names n WHERE n.id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)]);
+    return rows.sort((a, b) => (b.lastSeen ?? -Infinity) - (a.lastSeen ?? -Infinity));
   }
 
   async recent(pred: Predicate, filter: Filter, max: number, budget: number): Promise<NameRow[]> {
@@ -225,12 +240,23 @@ export class SqliteLookupBackend implements LookupBackend {
     const handles = filter.handlesOnly ? HANDLES : '';
     // The inner query walks the last_seen index newest first and stops after `budget` names;
     // SQLite runs it as a co-routine, so the outer LIMIT stops it as soon as `max` rows match.
-    return this.all(
-      `SELECT ${COLS} FROM (SELECT id, account, name, kind, fold, last_seen FROM names INDEXED BY names_last_seen
-                              ORDER BY last_seen DESC LIMIT ?) n
-        WHERE ${p.where}${handles} LIMIT ?`,
-      [budget, ...p.params, max],
-    );
+    if (filter.handlesOnly || !this.seenFoldIndex) {
+      return this.all(
+        `SELECT ${COLS} FROM (SELECT id, account, name, kind, fold, last_seen FROM names INDEXED BY names_last_seen
+                                ORDER BY last_seen DESC LIMIT ?) n
+          WHERE ${p.where}${handles} LIMIT ?`,
+        [budget, ...p.params, max],
+      );
+    }
+    // With an index on (last_seen, fold) the walk reads no table row at all; then the few found.
+    const ids = this.stmt(
+      `SELECT n.id FROM (SELECT id, fold, last_seen FROM names INDEXED BY ${this.seenFoldIndex} ORDER BY last_seen DESC LIMIT ?) n WHERE ${p.where} LIMIT ?`,
+    )
+      .pluck()
+      .all(budget, ...p.params, max) as number[];
+    if (ids.length === 0) return [];
+    const rows = this.all(`SELECT ${COLS} FROM names n WHERE n.id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)]);
+    return rows.sort((a, b) => (b.lastSeen ?? -Infinity) - (a.lastSeen ?? -Infinity));
   }
 
   async some(pred: Predicate, filter: Filter, max: number): Promise<NameRow[]> {
@@ -246,6 +272,17 @@ export class SqliteLookupBackend implements LookupBackend {
           WHERE true${exact.where}${handles} LIMIT ?`,
         [fts.match, SOME_SCAN, ...exact.params, max],
       );
+    }
+    if (pred.type === 'equals' || pred.type === 'prefix') {
+      // Each form on its own, and only so far into its range: in handle mode the bare form's
+      // range is mostly display names, which the filter drops.
+      const rows: NameRow[] = [];
+      for (const value of pred.values) {
+        const p = rowPredicate({ type: pred.type, values: [value] });
+        const inner = `SELECT n.id, n.account, n.name, n.kind, n.fold, n.last_seen FROM names n WHERE ${p.where} LIMIT ?`;
+        rows.push(...this.all(`SELECT ${COLS} FROM (${inner}) n WHERE true${handles} LIMIT ?`, [...p.params, SOME_SCAN, max]));
+      }
+      return rows;
     }
     const p = rowPredicate(pred);
     return this.all(`SELECT ${COLS} FROM names n WHERE ${p.where}${handles} LIMIT ?`, [...p.params, max]);
