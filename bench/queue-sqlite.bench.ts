@@ -66,6 +66,6 @@ await runBench('queue-sqlite', async ({ scale, dir, log }) => {
     value: Math.max(...direct),
     baseline: Math.max(...base),
     unit: 'items/s',
-    extra: { items: n, concurrency, 'through the writer thread (items/s)': viaWriter },
+    extra: { items: n, concurrency, 'through the writer thread (items/s)': viaWriter, 'through the writer thread / baseline': viaWriter / Math.max(...base) },
   };
 });

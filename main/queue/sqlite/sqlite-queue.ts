@@ -205,8 +205,27 @@ class SqliteConsumer implements Consumer {
       return;
     }
     if (this.abandoned) return;
-    await this.exec.call('jobs.ack', { id: job.id, token: job.token });
+    await this.ack({ id: job.id, token: job.token });
     this.options.onDone?.(ctx);
+  }
+
+  /** Acks of items finishing together go in one call (one transaction, one thread hop). */
+  private pendingAcks: { lease: { id: number; token: string }; done: (e?: unknown) => void }[] = [];
+  private ack(lease: { id: number; token: string }): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pendingAcks.push({ lease, done: (e) => (e ? reject(e) : resolve()) });
+      if (this.pendingAcks.length === 1) setImmediate(() => void this.flushAcks());
+    });
+  }
+  private async flushAcks(): Promise<void> {
+    const batch = this.pendingAcks;
+    this.pendingAcks = [];
+    try {
+      await this.exec.call('jobs.ackMany', batch.map((b) => b.lease));
+      for (const b of batch) b.done();
+    } catch (e) {
+      for (const b of batch) b.done(e);
+    }
   }
 
   private async fail(job: ClaimedJob, ctx: JobContext, err: Error): Promise<void> {
