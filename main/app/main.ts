@@ -68,11 +68,12 @@ async function start(home: string, setOnRequest: (fn: (r: AppRequest) => void) =
 
   const [{ openApi }, { startTopology }, { loadTopologyConfig }] = await Promise.all([import('../api/open.js'), import('../topology/run.js'), import('../topology/status.js')]);
 
-  let tray: TrayService<Electron.Menu> | undefined;
+  // The tray is made after the API; the ingestion reports its state to it once it exists.
+  const trayRef: { current?: TrayService<Electron.Menu> } = {};
   const ingestion = new IngestionService({
     configured: () => loadTopologyConfig({}).config.has('workers'),
     start: () => startTopology({ log: (l) => log(`topology: ${l}`), handleSignals: false }),
-    onState: (s) => tray?.setIngestState(s),
+    onState: (s) => trayRef.current?.setIngestState(s),
     log,
   });
 
@@ -123,7 +124,7 @@ async function start(home: string, setOnRequest: (fn: (r: AppRequest) => void) =
   const reentryItems = (): MenuItemTemplate[] =>
     reentry.map((r) => ({ label: `Token ${r.name} must be entered again...`, click: () => void dialog.showMessageBox({ type: 'warning', title: 'Skrode', message: `The stored token ${r.name} cannot be read`, detail: `${r.reason}\n\nEnter it again under Sources, or give it through the environment.` }) }));
 
-  tray = new TrayService({
+  const tray = new TrayService({
     createTray: () => new Tray(nativeImage.createFromPath(path.join(icons, process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png'))),
     buildMenu: (template) => Menu.buildFromTemplate(template),
     extraItems: reentryItems,
@@ -135,6 +136,7 @@ async function start(home: string, setOnRequest: (fn: (r: AppRequest) => void) =
       quit: () => app.quit(),
     },
   });
+  trayRef.current = tray;
   tray.start();
   tray.setIngestState(ingestion.current());
 
@@ -144,7 +146,7 @@ async function start(home: string, setOnRequest: (fn: (r: AppRequest) => void) =
     stop: ({ force }) => ingestion.close({ force }),
     close: async () => {
       hotkey.dispose();
-      tray?.destroy();
+      tray.destroy();
       await opened.close();
     },
   });
