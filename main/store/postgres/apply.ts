@@ -13,6 +13,7 @@ import {
   type AccountSeen,
   type ApplyResult,
   type IdentitySeen,
+  type NoteSeen,
   type Observation,
 } from '../../model/observations.js';
 import { serviceOf } from '../../model/external-id.js';
@@ -360,16 +361,15 @@ async function applyEvidence(ctx: ApplyContext, batch: readonly Observation[], a
   result.evidence += r.rowCount ?? 0;
 }
 
-async function applyNotes(ctx: ApplyContext, batch: readonly Observation[], accounts: AccountMap, result: ApplyResult): Promise<void> {
+/** Upsert notes by key; a key seen twice stays where it was first put, with the latest text. */
+async function upsertNotes(ctx: ApplyContext, notes: NoteSeen[], accounts: AccountMap, result: ApplyResult): Promise<void> {
+  if (!notes.length) return;
   const byKey = new Map<string, { persona: string; text: string }>();
-  for (const o of batch) {
-    if (o.type !== 'note') continue;
-    // A key seen twice: the note stays where it was first put, with the latest text.
+  for (const o of notes) {
     const key = pgText(o.key);
     const prev = byKey.get(key);
     byKey.set(key, { persona: prev?.persona ?? accounts.get(o.account)!.persona, text: pgText(o.text) });
   }
-  if (!byKey.size) return;
   const keys = [...byKey.keys()].sort(byCodeUnit);
   // Re-importing a note replaces its text; the note stays on whichever persona holds it now.
   const r = await ctx.client.query<{ inserted: boolean }>(
@@ -385,43 +385,59 @@ async function applyNotes(ctx: ApplyContext, batch: readonly Observation[], acco
   for (const row of r.rows) if (row.inserted) result.notes++;
 }
 
-async function applyIdentities(ctx: ApplyContext, batch: readonly Observation[], accounts: AccountMap, result: ApplyResult): Promise<void> {
-  const identities = batch.filter((o): o is IdentitySeen => o.type === 'identity');
-  if (!identities.length) return;
+async function mergeIdentity(ctx: ApplyContext, o: IdentitySeen, accounts: AccountMap, result: ApplyResult, self: { id?: string }): Promise<void> {
   const { client } = ctx;
-  // Re-read personas under the identity lock (taken at the start of the transaction): another
-  // host may have merged some of these accounts since we resolved them.
-  const ids = [...new Set(identities.flatMap((o) => o.accounts))].sort(byCodeUnit);
-  const r = await client.query<{ external_id: string; persona: string }>('select external_id, persona from accounts where external_id = any($1::text[])', [ids]);
-  for (const row of r.rows) accounts.get(row.external_id)!.persona = row.persona;
+  const first = o.accounts[0];
+  if (first === undefined) return;
   const at = new Date(ctx.now);
-  let self: string | undefined;
-  for (const o of identities) {
-    const first = o.accounts[0];
-    if (first === undefined) continue;
-    const winner = accounts.get(first)!.persona;
-    for (const eid of o.accounts.slice(1)) {
-      const loser = accounts.get(eid)!.persona;
-      if (loser === winner || (await areNotSame(client, winner, loser))) continue;
-      await mergeInto(client, winner, loser, 'identity', `identity from ${o.provenance?.source ?? 'unknown source'}`, at, ctx.mergeSeq++);
-      result.merges++;
-      for (const row of accounts.values()) if (row.persona === loser) row.persona = winner;
-    }
-    if (o.self) {
-      self ??= await selfHuman(client, at);
-      await client.query(
-        `insert into persona_control (human, persona, rel, created_at) values ($1, $2, 'owns', $3)
-         on conflict (human, persona) do update set rel = 'owns' where persona_control.rel <> 'owns'`,
-        [self, winner, at],
-      );
+  const winner = accounts.get(first)!.persona;
+  for (const eid of o.accounts.slice(1)) {
+    const loser = accounts.get(eid)!.persona;
+    if (loser === winner || (await areNotSame(client, winner, loser))) continue;
+    await mergeInto(client, winner, loser, 'identity', `identity from ${o.provenance?.source ?? 'unknown source'}`, at, ctx.mergeSeq++);
+    result.merges++;
+    for (const row of accounts.values()) if (row.persona === loser) row.persona = winner;
+  }
+  if (o.self) {
+    self.id ??= await selfHuman(client, at);
+    await client.query(
+      `insert into persona_control (human, persona, rel, created_at) values ($1, $2, 'owns', $3)
+       on conflict (human, persona) do update set rel = 'owns' where persona_control.rel <> 'owns'`,
+      [self.id, winner, at],
+    );
+  }
+}
+
+/**
+ * Notes and identities in batch order, as the SQLite writer applies them: a note lands on the
+ * persona its account has at that point of the batch (so a later merge moves it, logged, and a
+ * split puts it back). Notes between two identities go in one statement.
+ */
+async function applyNotesAndIdentities(ctx: ApplyContext, batch: readonly Observation[], accounts: AccountMap, result: ApplyResult): Promise<void> {
+  if (!batch.some((o) => o.type === 'note' || o.type === 'identity')) return;
+  // Personas as they are now, under the identity lock taken at the start of the transaction.
+  const ids = [...new Set(batch.flatMap((o) => (o.type === 'identity' ? o.accounts : o.type === 'note' ? [o.account] : [])))].sort(byCodeUnit);
+  const r = await ctx.client.query<{ external_id: string; persona: string }>('select external_id, persona from accounts where external_id = any($1::text[])', [ids]);
+  for (const row of r.rows) accounts.get(row.external_id)!.persona = row.persona;
+  let pending: NoteSeen[] = [];
+  const self: { id?: string } = {};
+  for (const o of batch) {
+    if (o.type === 'note') pending.push(o);
+    else if (o.type === 'identity') {
+      await upsertNotes(ctx, pending, accounts, result);
+      pending = [];
+      await mergeIdentity(ctx, o, accounts, result, self);
     }
   }
+  await upsertNotes(ctx, pending, accounts, result);
 }
 
 /** Apply one validated batch on the caller's transaction. */
 export async function applyBatch(ctx: ApplyContext, batch: readonly Observation[]): Promise<ApplyOutcome> {
   const result = emptyApplyResult();
-  if (batch.some((o) => o.type === 'identity')) await lockIdentity(ctx.client);
+  // Merges move accounts between personas: batches that merge, or put notes on personas, take
+  // the identity lock first (so a note never lands on a persona merged away meanwhile).
+  if (batch.some((o) => o.type === 'identity' || o.type === 'note')) await lockIdentity(ctx.client);
   const accountIds = new Set<string>();
   for (const o of batch) {
     accountRefs(o, accountIds);
@@ -449,8 +465,7 @@ export async function applyBatch(ctx: ApplyContext, batch: readonly Observation[
   await dropUnrecorded(ctx, batch, postAccounts, postLists, used, accounts, lists, createdLists, result);
   await applyRelationships(ctx, batch, accounts, result);
   await applyEvidence(ctx, batch, accounts, result);
-  await applyNotes(ctx, batch, accounts, result);
-  await applyIdentities(ctx, batch, accounts, result);
+  await applyNotesAndIdentities(ctx, batch, accounts, result);
   return { result, newServices };
 }
 

@@ -127,16 +127,14 @@ export async function mergeInto(
     seq,
   };
   const id = randomUUID();
-  await client.query('insert into merge_log (id, op, winner, loser, reason, detail, at) values ($1, $2, $3, $4, $5, $6::jsonb, $7)', [
-    id,
-    op,
-    winner,
-    loser,
-    pgText(reason),
-    JSON.stringify(detail),
-    at,
-  ]);
-  return { id, winner, loser, movedAccounts: detail.accounts.length, at: at.toISOString() };
+  // clock_timestamp() (microseconds, advancing within a transaction) keeps merge_log in the order
+  // merges happened, even several in one millisecond or one batch.
+  const logged = await client.query<{ at: Date }>(
+    `insert into merge_log (id, op, winner, loser, reason, detail, at)
+     values ($1, $2, $3, $4, $5, $6::jsonb, greatest(clock_timestamp(), $7::timestamptz)) returning at`,
+    [id, op, winner, loser, pgText(reason), JSON.stringify(detail), at],
+  );
+  return { id, winner, loser, movedAccounts: detail.accounts.length, at: logged.rows[0]!.at.toISOString() };
 }
 
 /** Where a persona's accounts live now: itself, or the persona it was (transitively) merged into. */
