@@ -95,31 +95,59 @@ export function classifyFuzzy(name: NameLike, q: LookupQuery): Match | null {
  * The smallest edit distance (insertions, deletions, substitutions and swaps of neighbouring
  * letters) between `pattern` and any substring of `text` (Sellers' algorithm with the
  * optimal-string-alignment swap). Returns limit+1 as soon as the answer must exceed `limit`.
+ * Runs inside SQLite for every fuzzy candidate, so it works on code point arrays in reused
+ * typed-array rows.
  */
 export function substringDistance(pattern: string, text: string, limit = Infinity): number {
-  const p = chars(pattern);
-  const t = chars(text);
+  const p = codePoints(pattern);
+  const t = codePoints(text);
   const m = p.length;
+  const n = t.length;
   if (m === 0) return 0;
-  // rows[i][j]: distance between p[0..i) and the best substring of t ending at j.
-  let prev2: number[] = new Array<number>(t.length + 1).fill(0);
-  let prev: number[] = new Array<number>(t.length + 1).fill(0);
+  if (rowsFor < n + 1) {
+    rowsFor = n + 1;
+    prev2 = new Int32Array(rowsFor);
+    prev = new Int32Array(rowsFor);
+    cur = new Int32Array(rowsFor);
+  }
+  // Row i holds the distance between p[0..i) and the best substring of t ending at j.
+  prev2.fill(0, 0, n + 1);
+  prev.fill(0, 0, n + 1);
   for (let i = 1; i <= m; i++) {
-    const cur = new Array<number>(t.length + 1);
     cur[0] = i;
     let rowMin = i;
-    for (let j = 1; j <= t.length; j++) {
-      const cost = p[i - 1] === t[j - 1] ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && p[i - 1] === t[j - 2] && p[i - 2] === t[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+    const pi = p[i - 1]!;
+    for (let j = 1; j <= n; j++) {
+      const tj = t[j - 1]!;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (pi === tj ? 0 : 1));
+      if (i > 1 && j > 1 && pi === t[j - 2] && p[i - 2] === tj) v = Math.min(v, prev2[j - 2]! + 1);
       cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > limit) return limit + 1;
+    const spare = prev2;
     prev2 = prev;
     prev = cur;
+    cur = spare;
   }
   let best = Infinity;
-  for (let j = 0; j <= t.length; j++) best = Math.min(best, prev[j]!);
+  for (let j = 0; j <= n; j++) best = Math.min(best, prev[j]!);
   return best;
+}
+
+let rowsFor = 0;
+let prev2 = new Int32Array(0);
+let prev = new Int32Array(0);
+let cur = new Int32Array(0);
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Code points of a string; the common all-BMP case without building an array of strings. */
+function codePoints(s: string): Int32Array {
+  if (!SURROGATE.test(s)) {
+    const out = new Int32Array(s.length);
+    for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+    return out;
+  }
+  return Int32Array.from(Array.from(s, (c) => c.codePointAt(0)!));
 }
