@@ -201,7 +201,13 @@ describe.runIf(canRun)('topology under faults (real processes, Redis, Postgres)'
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ payload: { poison: true }, attempts: 3 });
     expect(list[0]!.lastError).toContain('poison item');
-    const status = JSON.parse(cli(s.config, 'topology', 'status', '--json').stdout) as { workers: { failed: number; done: number; lastError: string }[] };
+    // Heartbeats trail the work by up to a couple of seconds.
+    type Status = { workers: { failed: number; done: number; lastError: string }[] };
+    let status = JSON.parse(cli(s.config, 'topology', 'status', '--json').stdout) as Status;
+    for (let i = 0; i < 20 && !(status.workers[0]?.failed === 3 && status.workers[0]?.done === 50); i++) {
+      await sleep(500);
+      status = JSON.parse(cli(s.config, 'topology', 'status', '--json').stdout) as Status;
+    }
     expect(status.workers[0]).toMatchObject({ failed: 3, done: 50 });
     expect(status.workers[0]!.lastError).toContain('dead-lettered');
     const rq = cli(s.config, 'topology', 'requeue', 'items');
