@@ -90,6 +90,31 @@ async function dump(store: PostgresStore): Promise<Record<string, unknown[]>> {
   }
 }
 
+/** Batches of identities (address-book style: accounts, one identity, a note) over shared accounts. */
+function identityBatches(seed: number, count: number, size: number): Observation[][] {
+  const r = rng(seed);
+  const pick = (n: number) => Math.floor(r() * n);
+  const P = { source: 'concurrency-test' };
+  const out: Observation[][] = [];
+  for (let b = 0; b < count; b++) {
+    const batch: Observation[] = [];
+    for (let i = 0; i < size; i++) {
+      const group = Array.from({ length: 2 + pick(2) }, () => `email+addr:p${pick(120)}@example.org`);
+      for (const a of group) batch.push({ type: 'account', externalId: a, names: [{ name: a.slice(11), kind: 'email' }], seenAt: '2024-01-01T00:00:00Z', provenance: P });
+      batch.push({ type: 'identity', accounts: group, provenance: P });
+      batch.push({ type: 'note', account: group[0]!, text: 'card', key: `card:${group.join(',')}`, provenance: P });
+    }
+    out.push(batch);
+  }
+  return out;
+}
+
+/** Which accounts share a persona: a partition of external ids, independent of persona uuids. */
+async function partition(store: PostgresStore): Promise<string[][]> {
+  const r = await store.pool.query<{ ids: string[] }>('select array_agg(external_id order by external_id) as ids from accounts group by persona');
+  return r.rows.map((x) => x.ids).sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+}
+
 describe.runIf(await postgresAvailable())('PostgresStore: two hosts applying overlapping batches at once', () => {
   let reference: TestStore;
   let hostA: PostgresStore | undefined;
@@ -135,5 +160,38 @@ describe.runIf(await postgresAvailable())('PostgresStore: two hosts applying ove
     expect(got.personas).toEqual([{ n: want.accounts!.length, empty: 0 }]);
     for (const k of Object.keys(want)) expect({ table: k, rows: got[k] }).toEqual({ table: k, rows: want[k] });
     expect(await hostB!.counts()).toEqual(await reference.store.counts());
+  }, 120_000);
+
+  it('merges identities from both hosts into the same people as a sequential apply would', async () => {
+    // Which persona survives a merge depends on the order, but who is with whom does not.
+    const a = identityBatches(21, 8, 25);
+    const b = identityBatches(22, 8, 25);
+    const shared = identityBatches(23, 4, 25);
+    await Promise.all([
+      (async () => {
+        for (const x of [...shared, ...a]) await hostA!.apply(x);
+      })(),
+      (async () => {
+        for (const x of [...b, ...shared].reverse()) await hostB!.apply(x);
+      })(),
+    ]);
+    const ref = await freshPostgresStore();
+    try {
+      for (const x of [...shared, ...a, ...b]) await ref.store.apply(x);
+      const got = (await partition(hostA!)).filter((g) => g[0]!.startsWith('email+'));
+      expect(got).toEqual(await partition(ref.store));
+      const empty = await hostA!.pool.query('select count(*)::int as n from personas p where not exists (select 1 from accounts a where a.persona = p.id)');
+      expect(empty.rows).toEqual([{ n: 0 }]);
+      // Every note is on the persona of its card's accounts, and every merge is logged once.
+      const notes = await hostA!.pool.query<{ n: number }>(
+        "select count(*)::int as n from notes n where not exists (select 1 from accounts a where a.persona = n.persona and n.source_key like 'card:%' || a.external_id || '%')",
+      );
+      expect(notes.rows).toEqual([{ n: 0 }]);
+      const c = await hostA!.counts();
+      const emailAccounts = got.flat().length;
+      expect(c.merges).toBe(emailAccounts - got.length);
+    } finally {
+      await ref.cleanup();
+    }
   }, 120_000);
 });
