@@ -3,9 +3,14 @@
 // The batch is first folded in memory (per account, per name, per post, per edge), so every
 // table gets one multi-row statement built on unnest($1::text[], ...) rather than one round trip
 // per row, and no statement touches the same row twice. External ids are resolved to row ids in
-// bulk. Every upsert feeds its rows in sorted key order, so two hosts applying overlapping
-// batches at once take row locks in the same order (the rare deadlock left is retried whole by
-// the caller). Everything runs on one client inside the caller's transaction.
+// bulk. The result is the same as the SQLite writer applying the observations one by one (the
+// differential test in parity.test.ts checks it).
+//
+// Concurrency: every writer takes its locks in one order (the identity lock first when the batch
+// merges or writes notes, then accounts, lists, posts, edges, notes and merges), and every
+// upsert feeds its rows in sorted key order, so two hosts applying overlapping batches at once do
+// not deadlock; the rare deadlock left is retried whole by the caller (tx.ts). Everything runs on
+// one client inside the caller's transaction.
 
 import { randomUUID } from 'node:crypto';
 import {
@@ -47,8 +52,8 @@ interface NameFold {
 }
 
 /**
- * Every account external id an observation mentions (created if unknown). Posts are left to the
- * post plan, which knows which of their recipients are actually recorded.
+ * Every account external id an observation other than a post mentions (created if unknown).
+ * Posts' posters and recipients are collected by applyBatch.
  */
 function accountRefs(o: Observation, out: Set<string>): void {
   switch (o.type) {
