@@ -87,20 +87,25 @@ describe('window guards', () => {
 });
 
 describe('session guards', () => {
-  function fakeSession() {
-    const s = {
-      request: undefined as undefined | ((wc: unknown, p: string, cb: (g: boolean) => void) => void),
-      check: undefined as undefined | ((wc: unknown, p: string) => boolean),
-      before: undefined as undefined | ((d: { url: string }, cb: (r: { cancel: boolean }) => void) => void),
-      filter: undefined as undefined | { urls: string[] },
-      setPermissionRequestHandler(h: typeof s.request) {
+  type RequestHandler = (wc: unknown, p: string, cb: (g: boolean) => void) => void;
+  type CheckHandler = (wc: unknown, p: string) => boolean;
+  type BeforeRequest = (d: { url: string }, cb: (r: { cancel: boolean }) => void) => void;
+  interface FakeSession {
+    request?: RequestHandler;
+    check?: CheckHandler;
+    before?: BeforeRequest;
+    filter?: { urls: string[] };
+  }
+  function fakeSession(): FakeSession & GuardedSession {
+    const s: FakeSession & GuardedSession = {
+      setPermissionRequestHandler(h: RequestHandler) {
         s.request = h;
       },
-      setPermissionCheckHandler(h: typeof s.check) {
+      setPermissionCheckHandler(h: CheckHandler) {
         s.check = h;
       },
       webRequest: {
-        onBeforeRequest(f: { urls: string[] }, l: typeof s.before) {
+        onBeforeRequest(f: { urls: string[] }, l: BeforeRequest) {
           s.filter = f;
           s.before = l;
         },
@@ -111,10 +116,10 @@ describe('session guards', () => {
 
   it('denies every permission request and check', () => {
     const s = fakeSession();
-    guardSession(s as unknown as GuardedSession);
+    guardSession(s);
     for (const p of ['media', 'notifications', 'clipboard-read', 'geolocation', 'openExternal', 'fullscreen']) {
       let granted: boolean | undefined;
-      s.request!({}, p, (g) => (granted = g));
+      s.request!({}, p, (g: boolean) => (granted = g));
       expect(granted).toBe(false);
       expect(s.check!({}, p)).toBe(false);
     }
@@ -122,11 +127,11 @@ describe('session guards', () => {
 
   it('cancels every request that is not for our own pages', () => {
     const s = fakeSession();
-    guardSession(s as unknown as GuardedSession);
+    guardSession(s);
     expect(s.filter).toEqual({ urls: ['<all_urls>'] });
     const cancel = (url: string) => {
       let r: { cancel: boolean } | undefined;
-      s.before!({ url }, (x) => (r = x));
+      s.before!({ url }, (x: { cancel: boolean }) => (r = x));
       return r!.cancel;
     };
     expect(cancel('app://skrode/assets/index.js')).toBe(false);
