@@ -11,6 +11,7 @@ import { insertPeopleSqlite, SAMPLE_PEOPLE, type Inserted } from '../../lookup/f
 import { openSqlite } from '../../store/sqlite/open.js';
 import { packageRoot } from '../../util/worker-entry.js';
 import { runCli } from '../program.js';
+import { PG_URL, postgresAvailable } from '../../../test/services.js';
 
 let dir: string;
 let db: string;
@@ -30,11 +31,15 @@ afterEach(() => {
 });
 
 async function whois(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return cli(['--db', db, 'whois', ...args]);
+}
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
   vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  const code = await runCli(['node', 'skrode', '--db', db, 'whois', ...args]);
+  const code = await runCli(['node', 'skrode', ...args]);
   vi.restoreAllMocks();
   process.exitCode = undefined;
   return { code, out, err };
@@ -132,5 +137,29 @@ describe('skrode whois (the built command)', () => {
     for (const heavy of ['pg', 'drizzle-orm', 'bullmq', 'ioredis', 'react', 'react-dom', 'yaml', 'zod']) expect(loaded).not.toContain(heavy);
     const none = spawnSync(process.execPath, [bin, '--db', db, 'whois', 'qqqqqqqqqq'], { encoding: 'utf8' });
     expect(none.status).toBe(1);
+  });
+});
+
+describe.runIf(await postgresAvailable())('skrode whois -c (a config naming a Postgres store)', async () => {
+  const { freshPostgresStore } = await import('../../store/postgres/testing.js');
+  const { createPool } = await import('../../store/postgres/open.js');
+  const { insertPeoplePostgres } = await import('../../lookup/fixtures.js');
+  const t = await freshPostgresStore();
+  const pool = createPool({ url: PG_URL, schema: t.schema, max: 1 });
+  const pgInserted = await insertPeoplePostgres(pool, SAMPLE_PEOPLE.map((p) => p.person));
+  await pool.end();
+  afterAll(() => t.cleanup());
+
+  it('looks people up in Postgres and loads them through the store', async () => {
+    const config = join(dir, 'pg-config.yml');
+    writeFileSync(config, `store: !skrode/sql\n  url: ${PG_URL}\n  schema: ${t.schema}\n`);
+    const r = await cli(['-c', config, 'whois', 'ada', '-l', '10', '--json']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const hits = JSON.parse(r.out) as LookupHit[];
+    expect(hits.map((h) => h.matched.tier)).toEqual(['exact', 'prefix', 'word-prefix', 'substring']);
+    expect(hits[0]!.person.id).toBe(pgInserted.humans[0]);
+    expect(hits[0]!.person.kind === 'human' && hits[0]!.person.human.personas).toHaveLength(2);
+    expect((await cli(['-c', config, 'whois', 'qqqqqqqqqq'])).code).toBe(1);
   });
 });
