@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MARK_END, MARK_START } from '../../shared/api.js';
 import type { PersonDto } from '../../shared/people.js';
-import { addressLine, displayName, handleOf, namesOverTime, progressPercent, seenRange, snippetParts } from './format.js';
+import { addressLine, displayName, handleOf, namesOverTime, personasOf, progressPercent, seenRange, snippetParts } from './format.js';
 
 const person: PersonDto = {
   kind: 'human',
@@ -56,6 +56,11 @@ describe('renderer format helpers', () => {
 
   it('builds an address line, stripping characters that would break it', () => {
     expect(addressLine(person)).toBe('Mira Okonkwo <m@x.example>');
+  });
+
+  it('lists their own personas first', () => {
+    const swapped: PersonDto = person.kind === 'human' ? { ...person, human: { ...person.human, personas: [...person.human.personas].reverse() } } : person;
+    expect(personasOf(swapped).map((p) => p.rel)).toEqual(['owns', 'participates']);
   });
 
   it('spans first and last seen over every persona', () => {

@@ -3,8 +3,12 @@
 import { MARK_END, MARK_START } from '../../shared/api.js';
 import type { AccountDto, NameDto, PersonaDto, PersonDto } from '../../shared/people.js';
 
+const REL_ORDER: Record<string, number> = { owns: 0, participates: 1, suspected: 2 };
+
+/** The person's personas, their own ones first, then those they take part in, then suspected. */
 export function personasOf(p: PersonDto): PersonaDto[] {
-  return p.kind === 'human' ? p.human.personas : [p.persona];
+  if (p.kind !== 'human') return [p.persona];
+  return [...p.human.personas].sort((a, b) => (REL_ORDER[a.rel ?? ''] ?? 3) - (REL_ORDER[b.rel ?? ''] ?? 3));
 }
 
 export function accountsOf(p: PersonDto): AccountDto[] {
