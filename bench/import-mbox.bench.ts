@@ -5,7 +5,7 @@
 //
 // Each phase runs in a fresh child process, so its peak RSS (VmHWM) is its own and not what the
 // generator or the other phase left behind. The baseline runs before and after the import and
-// the two are averaged, which evens out the load of a shared machine drifting during the run.
+// their times are averaged, which evens out the load of a shared machine drifting during the run.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ interface PhaseResult {
   seconds: number;
   peakRssMB: number;
   peakAnonMB: number;
+  peakFileMB?: number;
   observations?: number;
   posts?: number;
   accounts?: number;
@@ -64,9 +65,10 @@ if (childIdx >= 0) {
   process.exit(0);
 }
 
-// Prints the process's peak RSS when it exits: loaded with --import into the real CLI.
+// Loaded with --import into the real CLI: samples the process's anonymous and file-backed
+// (mmapped database) RSS and prints their peaks and the peak total (VmHWM) when it exits.
 const HWM_PRELOAD =
-  'data:text/javascript,import {readFileSync} from "node:fs"; process.on("exit", () => { const s = readFileSync("/proc/self/status", "utf8"); process.stderr.write("VMHWM " + (/VmHWM:\\s+(\\d+)/.exec(s) || [0, 0])[1] + "\\n"); });';
+  'data:text/javascript,import {readFileSync} from "node:fs"; let a = 0, f = 0; const kb = (s, k) => Number((new RegExp(k + ":\\\\s+(\\\\d+)").exec(s) || [0, 0])[1]); const sample = () => { const s = readFileSync("/proc/self/status", "utf8"); a = Math.max(a, kb(s, "RssAnon")); f = Math.max(f, kb(s, "RssFile")); return s; }; setInterval(sample, 100).unref(); process.on("exit", () => { const s = sample(); process.stderr.write("VMHWM " + kb(s, "VmHWM") + " ANON " + a + " FILE " + f + "\\n"); });';
 
 /** The import phase is the real `skrode import` of the built CLI (bin/skrode.js → out/cli.js). */
 function runCliImport(mbox: string, db: string): PhaseResult {
@@ -76,8 +78,16 @@ function runCliImport(mbox: string, db: string): PhaseResult {
   const m = line ? /: (\d+) observations \((.*)\), (\d+) problems, ([\d.]+) s$/.exec(line) : null;
   if (!m) throw new Error(`skrode import failed (exit ${r.status}): ${r.stdout.slice(-300)} ${r.stderr.slice(-1000)}`);
   const read = /(\d+) read/.exec(m[2]!);
-  const hwm = /VMHWM (\d+)/.exec(r.stderr);
-  return { messages: read ? Number(read[1]) : 0, seconds: Number(m[4]), observations: Number(m[1]), problems: Number(m[3]), peakRssMB: hwm ? Number(hwm[1]) / 1024 : NaN, peakAnonMB: NaN };
+  const hwm = /VMHWM (\d+) ANON (\d+) FILE (\d+)/.exec(r.stderr);
+  return {
+    messages: read ? Number(read[1]) : 0,
+    seconds: Number(m[4]),
+    observations: Number(m[1]),
+    problems: Number(m[3]),
+    peakRssMB: hwm ? Number(hwm[1]) / 1024 : NaN,
+    peakAnonMB: hwm ? Number(hwm[2]) / 1024 : NaN,
+    peakFileMB: hwm ? Number(hwm[3]) / 1024 : NaN,
+  };
 }
 
 function runPhase(phase: 'baseline', mbox: string, db: string): PhaseResult {
@@ -104,7 +114,8 @@ await runBench('import-mbox', async ({ scale, dir, log }) => {
   for (const p of [before, imp, after]) if (p.messages !== g.messages) throw new Error(`a phase read ${p.messages} messages, expected ${g.messages}`);
   if (imp.problems) throw new Error(`${imp.problems} problems importing a clean mbox`);
 
-  const baseRate = (g.messages / before.seconds + g.messages / after.seconds) / 2;
+  // The mean time of the two baseline runs (not the mean of their rates, which the faster run would dominate).
+  const baseRate = g.messages / ((before.seconds + after.seconds) / 2);
   return {
     value: g.messages / imp.seconds,
     baseline: baseRate,
@@ -116,6 +127,8 @@ await runBench('import-mbox', async ({ scale, dir, log }) => {
       'baseline seconds (before, after)': `${before.seconds.toFixed(1)}, ${after.seconds.toFixed(1)}`,
       observations: imp.observations ?? 0,
       'peak RSS MB (skrode import process, VmHWM)': imp.peakRssMB,
+      'peak anonymous RSS MB (import process: heaps, SQLite caches)': imp.peakAnonMB,
+      'peak file-backed RSS MB (import process: code, mmapped database pages)': imp.peakFileMB ?? NaN,
       'peak RSS MB (baseline process)': Math.max(before.peakRssMB, after.peakRssMB),
     },
   };

@@ -79,6 +79,12 @@ describe('splitMbox', () => {
     expect(resumed[0]!.offset).toBe(first[1]!.offset);
   });
 
+  it('splits on real envelope lines even without a blank line before them (Takeout)', async () => {
+    const text = 'From 1780000000000000001@xxx Mon Jan 05 10:00:00 +0000 2026\r\nSubject: 1\r\n\r\nx\r\nFrom 1780000000000000002@xxx Mon Jan 05 11:00:00 +0000 2026\r\nSubject: 2\r\n\r\ny\r\n';
+    const msgs = await all(file(text));
+    expect(msgs.map((m) => m.data.toString())).toEqual(['Subject: 1\r\n\r\nx', 'Subject: 2\r\n\r\ny']);
+  });
+
   it('skips junk before the first separator', async () => {
     const msgs = await all(file('garbage line\n\nFrom a@x Mon Jan  5 10:00:00 2026\nSubject: 1\n\nx\n'));
     expect(msgs).toHaveLength(1);

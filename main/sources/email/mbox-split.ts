@@ -90,8 +90,8 @@ class MessageAccumulator {
       this.parts = [Buffer.concat(this.parts).subarray(0, this.head)];
       return;
     }
-    // Copy: the chunk buffer is reused/retained otherwise, and slices would pin whole chunks.
-    this.parts.push(Buffer.from(b));
+    // A view, not a copy: it pins its read chunk only until take() concatenates the message.
+    this.parts.push(b);
     this.kept += b.length;
   }
 
@@ -114,7 +114,7 @@ export async function* splitMbox(path: string, opts: SplitOptions = {}): AsyncGe
   const max = opts.maxMessageBytes ?? 32 * 1024 * 1024;
   const headBytes = Math.min(opts.headBytes ?? 256 * 1024, max);
   const start = opts.start ?? 0;
-  const stream = createReadStream(path, { start, highWaterMark: opts.highWaterMark ?? 1024 * 1024 });
+  const stream = createReadStream(path, { start, highWaterMark: opts.highWaterMark ?? 256 * 1024 });
   const acc = new MessageAccumulator(max, headBytes);
 
   let index = 0;
