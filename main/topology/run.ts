@@ -18,6 +18,11 @@ export interface RunTopologyOptions extends TopologyOptions {
   log?: (line: string) => void;
   /** Install SIGINT/SIGTERM handlers (the CLI does; the app stops through the returned handle). */
   handleSignals?: boolean;
+  /**
+   * SQLite: the writer of a store this process already holds (the desktop app's), so the topology
+   * shares it instead of starting a second writer thread on the same file. Left open on stop.
+   */
+  sqliteWriter?: WriterCaller;
   /** Restart policy (tests shorten it). */
   restart?: Pick<SupervisorOptions, 'backoffBaseMs' | 'backoffMaxMs' | 'crashLoop'>;
 }
@@ -39,8 +44,12 @@ export async function startTopology(options: RunTopologyOptions): Promise<Runnin
   let hostStore: { writer: WriterCaller; close(): Promise<void> } | undefined;
   let relay: WriterRelayHost | undefined;
   if (store.kind === 'sqlite') {
-    const { SqliteStore } = await import('../store/sqlite/store.js');
-    hostStore = await SqliteStore.open(store.path);
+    if (options.sqliteWriter) {
+      hostStore = { writer: options.sqliteWriter, close: async () => {} };
+    } else {
+      const { SqliteStore } = await import('../store/sqlite/store.js');
+      hostStore = await SqliteStore.open(store.path);
+    }
     relay = new WriterRelayHost(hostStore.writer);
   }
   // Heartbeats: to the topology's Redis, else through this process's SQLite writer.

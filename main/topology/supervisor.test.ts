@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../util/worker-entry.js';
 import { waitFor } from '../queue/contract.test-suite.js';
 import { openSqlite } from '../store/sqlite/open.js';
-import { directExecutor } from '../queue/sqlite/executor.js';
+import { directExecutor, writerExecutor } from '../queue/sqlite/executor.js';
 import { SqliteJobQueue } from '../queue/sqlite/sqlite-queue.js';
 import { startTopology } from './run.js';
 import { topologyStatus } from './status.js';
@@ -46,6 +46,25 @@ describe('topology supervisor (worker threads)', () => {
     expect(status.workers.map((w) => `${w.worker}#${w.replica}:${w.state}`)).toEqual(['clock#0:stopped', 'random_data_mapper#0:stopped', 'random_data_mapper#1:stopped', 'random_data_producer#0:stopped']);
     expect(status.workers.filter((w) => w.worker === 'random_data_mapper').reduce((s, w) => s + w.done, 0)).toBe(20);
     expect(status.problems).toEqual([]);
+  });
+
+  it("shares the writer of a store the process already holds (the app's), and leaves it open", async () => {
+    const t = setup(`store: !skrode/sqlite DIR/s.db
+q: &q !skrode/queue {key: /queue/shared}
+slow: {type: map, target: "FIXTURES:slow_record", source: *q, delay_ms: 0, out: DIR/out, started: DIR/started}
+workers: [slow]
+`);
+    const { SqliteStore } = await import('../store/sqlite/store.js');
+    const appStore = await SqliteStore.open(join(t.sub, 's.db'));
+    const q = new SqliteJobQueue('/queue/shared', writerExecutor(appStore.writer));
+    await q.pushMany(Array.from({ length: 10 }, (_, i) => ({ payload: i })));
+    const run = await startTopology({ config: t.config, log: t.log, sqliteWriter: appStore.writer });
+    await waitFor(() => lines(join(t.sub, 'out')).length === 10, 15_000, '10 items');
+    await run.stop();
+    await run.finished;
+    expect(await q.stats()).toMatchObject({ ready: 0, inflight: 0 });
+    expect((await appStore.counts()).accounts).toBe(0); // the store still answers after the topology stopped
+    await appStore.close();
   });
 
   it('parks a worker that keeps dying at start, and reports why', async () => {
