@@ -42,6 +42,7 @@ export const apiSchemas = {
   importJob: z.strictObject({ id }),
   importJobs: noArgs,
   cancelImport: z.strictObject({ id }),
+  configuration: noArgs,
   settings: noArgs,
   // Accelerator syntax (Electron): modifiers and a key joined by '+'.
   saveSettings: z.strictObject({ hotkey: z.string().min(1).max(100).regex(/^[A-Za-z0-9]+(\+[A-Za-z0-9]+)*$/, 'an accelerator such as CommandOrControl+Shift+K').optional() }),

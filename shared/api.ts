@@ -80,6 +80,23 @@ export interface ImportJobDto {
   finishedAt: string | null;
 }
 
+/** One tagged value of config.yml (a store, queue, Redis, source account ...), secrets redacted. */
+export interface ConfigEntryDto {
+  keyPath: string;
+  tag: string;
+  value: unknown;
+}
+
+/** What the user's config.yml sets up: where it is and its tagged values. */
+export interface ConfigurationDto {
+  /** The file read, or null when Skrode runs on its built-in defaults. */
+  file: string | null;
+  origin: 'flag' | 'cwd' | 'data-dir' | 'defaults';
+  entries: ConfigEntryDto[];
+  /** Why the config could not be read, if it could not. */
+  error: string | null;
+}
+
 export interface SettingsDto {
   hotkey: string;
   store: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -113,6 +130,8 @@ export interface SkrodeApi {
   importJob(args: { id: string }): Promise<ImportJobDto | null>;
   importJobs(): Promise<ImportJobDto[]>;
   cancelImport(args: { id: string }): Promise<void>;
+  /** The sources, queues and stores config.yml configures (read-only; edit the file to change them). */
+  configuration(): Promise<ConfigurationDto>;
   settings(): Promise<SettingsDto>;
   saveSettings(args: { hotkey?: string }): Promise<SettingsDto>;
 }
@@ -134,6 +153,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'importJob',
   'importJobs',
   'cancelImport',
+  'configuration',
   'settings',
   'saveSettings',
 ];

@@ -197,6 +197,11 @@ describe('status, ingestion and settings', () => {
     expect(await dispatch(api, 'setIngestPaused', { paused: true })).toMatchObject({ ok: false, error: { kind: 'unavailable' } });
   });
 
+  it('tells which config.yml it runs on', async () => {
+    const c = await api.configuration();
+    expect(c).toMatchObject({ file: join(dir, 'config.yml'), origin: 'flag', entries: [], error: null });
+  });
+
   it('saves the hotkey and refuses a malformed one', async () => {
     expect((await api.settings()).store).toEqual({ kind: 'sqlite', path: (opened.store as { path: string }).path });
     expect((await api.saveSettings({ hotkey: 'Alt+Space' })).hotkey).toBe('Alt+Space');

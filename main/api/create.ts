@@ -3,7 +3,7 @@
 // handlers and `skrode serve` both call this object (through ./dispatch.ts, which validates the
 // arguments first), so the renderer sees the same behaviour under both.
 
-import type { ImportJobDto, PostDto, SettingsDto, SkrodeApi } from '../../shared/api.js';
+import type { ConfigurationDto, ImportJobDto, PostDto, SettingsDto, SkrodeApi } from '../../shared/api.js';
 import type { LookupHit, PersonDto } from '../../shared/people.js';
 import type { TopologyStatusDto } from '../../shared/topology.js';
 import { personToVCard, vdirFileName } from '../export/vcard/person-card.js';
@@ -29,6 +29,8 @@ export interface SkrodeApiDeps {
   host: SettingsDto['host'];
   /** The topology's status; absent where no topology is configured. */
   status?: () => Promise<TopologyStatusDto>;
+  /** What config.yml configures; absent when no config is in play. */
+  configuration?: () => Promise<ConfigurationDto>;
   /** The background ingestion of the desktop app; absent under `serve`. */
   ingest?: IngestControl;
   settings?: SettingsHolder;
@@ -132,6 +134,7 @@ export function createSkrodeApi(deps: SkrodeApiDeps): SkrodeApi & { close(): Pro
     importJobs: async () => imports.list(),
     cancelImport: async ({ id }) => imports.cancel(id),
 
+    configuration: async () => deps.configuration?.() ?? { file: null, origin: 'defaults', entries: [], error: null },
     settings: async () => settingsDto(),
     async saveSettings({ hotkey }) {
       if (hotkey !== undefined) await settings.save({ hotkey });

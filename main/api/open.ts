@@ -65,6 +65,10 @@ export async function openApi(options: OpenApiOptions): Promise<OpenedApi> {
       const { topologyStatus } = await import('../topology/status.js');
       return topologyStatus({ ...(options.config !== undefined ? { config: options.config } : {}), ...(options.db !== undefined ? { db: options.db } : {}) });
     };
+    const configuration = async () => {
+      const { readConfiguration } = await import('./configuration.js');
+      return readConfiguration(options.config);
+    };
     const api = createSkrodeApi({
       store,
       lookup: lookupBackend,
@@ -72,6 +76,7 @@ export async function openApi(options: OpenApiOptions): Promise<OpenedApi> {
       storeInfo: target.kind === 'sqlite' ? { kind: 'sqlite', path: target.path } : { kind: 'postgres', url: publicUrl(target.url) },
       host: options.host,
       status,
+      configuration,
       ...(options.ingest ? { ingest: options.ingest } : {}),
       settings: options.settings ?? fileSettings(ensureDataDir(dataDir())),
     });

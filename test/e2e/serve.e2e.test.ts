@@ -181,6 +181,7 @@ describe.runIf(await chromiumAvailable())('the UI in Chromium through skrode ser
 
     await page.goto(`${serve.origin}/#/main/sources`);
     await poll(() => page.getByLabel('Format').locator('option').count()).toBeGreaterThan(1);
+    await poll(() => page.getByTestId('config-file').textContent()).toContain('config.yml');
     await page.getByLabel('File or folder to import').fill(file);
     await page.getByRole('button', { name: 'Import' }).click();
     const job = page.getByTestId('import-job').first();

@@ -1,7 +1,7 @@
 // Sources: the importers Skrode knows, importing a file or folder (a path on the machine Skrode
 // runs on) with a progress bar, and the imports of this session with their problems.
 import { useEffect, useState } from 'react';
-import type { ImportJobDto, ImporterDto } from '../../../shared/api.js';
+import type { ConfigurationDto, ImportJobDto, ImporterDto } from '../../../shared/api.js';
 import { api, errorMessage } from '../api/index.js';
 import { progressPercent } from '../format.js';
 
@@ -54,8 +54,11 @@ export function SourcesPage() {
   const [as, setAs] = useState('');
   const [error, setError] = useState<string | null>(null);
 
+  const [config, setConfig] = useState<ConfigurationDto | null>(null);
+
   useEffect(() => {
     void api().importers().then(setImporters, (e) => setError(errorMessage(e)));
+    void api().configuration().then(setConfig, (e) => setError(errorMessage(e)));
     void api().importJobs().then(setJobs);
   }, []);
 
@@ -118,7 +121,39 @@ export function SourcesPage() {
           </li>
         ))}
       </ul>
-      <p className="muted">Live sources (X, Mastodon, email over IMAP, feeds …) are configured in config.yml and run by the ingestion topology.</p>
+      <h3>Configured in config.yml</h3>
+      <p className="muted" data-testid="config-file">
+        {config === null
+          ? 'loading…'
+          : config.file
+            ? `Read from ${config.file}.`
+            : 'No config.yml: Skrode runs on its built-in single-user defaults.'}{' '}
+        Live sources (X, Mastodon, email over IMAP, feeds …), queues and the store are set up there and run by the ingestion topology; edit the file to add or
+        change them.
+      </p>
+      {config?.error && <p role="alert">config.yml: {config.error}</p>}
+      {config && config.entries.length > 0 && (
+        <table className="grid" aria-label="Configured values">
+          <thead>
+            <tr>
+              <th scope="col">Key</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Settings (secrets hidden)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {config.entries.map((e) => (
+              <tr key={e.keyPath}>
+                <td>{e.keyPath}</td>
+                <td>!{e.tag}</td>
+                <td>
+                  <code>{JSON.stringify(e.value)}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }
