@@ -10,6 +10,7 @@ import { openSqlite, type SqliteDb } from './open.js';
 import { SqliteReads } from './reads.js';
 import { translateSqliteError } from './writer.js';
 import { WriterClient } from './writer-client.js';
+import { packBatch } from './writer-batch.js';
 import { SLOW_CALL_MS } from './writer-protocol.js';
 
 export class SqliteStore implements Store {
@@ -69,7 +70,7 @@ export class SqliteStore implements Store {
       if (e instanceof ValidationError) throw new StoreError(`batch rejected, nothing applied: ${e.message}`, 'invalid');
       throw e;
     }
-    return this.writer.call<ApplyResult>('apply', valid);
+    return this.writer.call<ApplyResult>('apply', packBatch(valid));
   }
 
   mergePersonas(winner: string, loser: string, reason?: string): Promise<MergeRecord> {

@@ -35,6 +35,7 @@ import { serviceInfo } from '../../model/services.js';
 import { instantToMs, LIMITS, validateBatch, ValidationError } from '../../model/validate.js';
 import { StoreError, type LinkRecord, type MergeRecord } from '../port.js';
 import { Lru } from './lru.js';
+import { rawJsonOf } from './writer-batch.js';
 
 type Db = Database.Database;
 type Stmt = Database.Statement;
@@ -464,7 +465,7 @@ export class SqliteWriter {
     const text = o.text ?? null;
     const when = o.when !== undefined ? instantToMs(o.when) : null;
     const url = o.url ?? null;
-    const raw = o.raw !== undefined ? JSON.stringify(o.raw) : null;
+    const raw = rawJsonOf(o);
 
     let id = this.postIds.get(o.externalId);
     if (id === undefined) {
