@@ -101,7 +101,7 @@ export class PostgresLookupBackend implements LookupBackend {
     const b = p.add(budget);
     const where = rowPredicate(pred, p);
     const m = p.add(max);
-    // The inner scan walks names_last_seen backwards and stops after `budget` rows; the executor
+    // The inner scan walks names_last_seen_fold backwards and stops after `budget` rows; the executor
     // pulls from it lazily, so the outer LIMIT stops it as soon as `max` rows match.
     return this.rows(
       `SELECT ${COLS} FROM (SELECT * FROM names WHERE last_seen IS NOT NULL ORDER BY last_seen DESC LIMIT ${b}) n

@@ -98,16 +98,7 @@ export class SqliteLookupBackend implements LookupBackend {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly trigramCache = new Map<string, string | null>();
 
-  /** An index on names (last_seen, fold), when the database has one (see recent()). */
-  private readonly seenFoldIndex: string | null;
-
   constructor(private readonly db: Db) {
-    const indexes = db.prepare("SELECT name FROM pragma_index_list('names')").pluck().all() as string[];
-    this.seenFoldIndex =
-      indexes.find((ix) => {
-        const cols = db.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno').pluck().all(ix) as string[];
-        return cols.length === 2 && cols[0] === 'last_seen' && cols[1] === 'fold';
-      }) ?? null;
     // The fuzzy fallback's filter runs inside SQLite, so only near matches reach JavaScript.
     db.function('skrode_within_edits', { deterministic: true }, (fold: unknown, key: unknown, edits: unknown) =>
       typeof fold === 'string' && typeof key === 'string' && typeof edits === 'number' && substringDistance(key, fold, edits) <= edits ? 1 : 0,
@@ -238,19 +229,19 @@ export class SqliteLookupBackend implements LookupBackend {
     if (pred.type === 'account-prefix') return this.accountNames(pred, filter, max);
     const p = rowPredicate(pred);
     const handles = filter.handlesOnly ? HANDLES : '';
-    // The inner query walks the last_seen index newest first and stops after `budget` names;
-    // SQLite runs it as a co-routine, so the outer LIMIT stops it as soon as `max` rows match.
-    if (filter.handlesOnly || !this.seenFoldIndex) {
+    // The inner query walks the (last_seen, fold) index newest first and stops after `budget`
+    // names; SQLite runs it as a co-routine, so the outer LIMIT stops it as soon as `max` match.
+    if (filter.handlesOnly) {
       return this.all(
-        `SELECT ${COLS} FROM (SELECT id, account, name, kind, fold, last_seen FROM names INDEXED BY names_last_seen
+        `SELECT ${COLS} FROM (SELECT id, account, name, kind, fold, last_seen FROM names INDEXED BY names_last_seen_fold
                                 ORDER BY last_seen DESC LIMIT ?) n
           WHERE ${p.where}${handles} LIMIT ?`,
         [budget, ...p.params, max],
       );
     }
-    // With an index on (last_seen, fold) the walk reads no table row at all; then the few found.
+    // Without the handle filter the walk reads no table row at all; then only the few found.
     const ids = this.stmt(
-      `SELECT n.id FROM (SELECT id, fold, last_seen FROM names INDEXED BY ${this.seenFoldIndex} ORDER BY last_seen DESC LIMIT ?) n WHERE ${p.where} LIMIT ?`,
+      `SELECT n.id FROM (SELECT id, fold, last_seen FROM names INDEXED BY names_last_seen_fold ORDER BY last_seen DESC LIMIT ?) n WHERE ${p.where} LIMIT ?`,
     )
       .pluck()
       .all(budget, ...p.params, max) as number[];

@@ -44,7 +44,7 @@ async function migrateTo(pool: pg.Pool, schema: string, count: number): Promise<
 describe.runIf(available)('Postgres migrations', () => {
   it('ships the migrations the journal lists, extensions first', () => {
     const j = journal('postgres');
-    expect(j.entries.map((e) => e.tag)).toEqual(['0000_extensions', '0001_schema']);
+    expect(j.entries.map((e) => e.tag)).toEqual(['0000_extensions', '0001_schema', '0002_lookup_indexes']);
     expect(postgresMigrations()).toHaveLength(j.entries.length);
   });
 
@@ -75,6 +75,23 @@ describe.runIf(available)('Postgres migrations', () => {
     // Services are seeded.
     const s = await pool.query("select pretty_name from services where id = 'github'");
     expect(s.rows[0].pretty_name).toBe('GitHub');
+  });
+
+  it('0002_lookup_indexes: replaces the single-column name indexes with covering ones, keeping rows', async () => {
+    const { pool, schema } = freshSchema();
+    await migrateTo(pool, schema, 2);
+    await pool.query("insert into services (id, pretty_name, kind) values ('github', 'GitHub', 'social')");
+    await pool.query("insert into personas (id, created_at) values ('00000000-0000-4000-8000-000000000002', now())");
+    await pool.query("insert into accounts (external_id, service, persona) values ('github+user:ada', 'github', '00000000-0000-4000-8000-000000000002')");
+    await pool.query("insert into names (account, name, kind, fold, last_seen) select id, 'Ada', 'display', 'ada', now() from accounts");
+    await migratePostgres(pool, schema);
+    const idx = await pool.query<{ indexname: string; indexdef: string }>('select indexname, indexdef from pg_indexes where schemaname = $1 and tablename = $2', [schema, 'names']);
+    const names = idx.rows.map((r) => r.indexname);
+    expect(names).toEqual(expect.arrayContaining(['names_fold_last_seen', 'names_last_seen_fold', 'names_fold_trgm', 'names_search']));
+    expect(names).not.toContain('names_fold');
+    expect(names).not.toContain('names_last_seen');
+    expect(idx.rows.find((r) => r.indexname === 'names_fold_last_seen')!.indexdef).toMatch(/fold text_pattern_ops, last_seen/);
+    expect((await pool.query('select name from names')).rows).toEqual([{ name: 'Ada' }]);
   });
 
   it('is idempotent and safe when several hosts start at once', async () => {

@@ -101,8 +101,8 @@ export const names = pgTable(
   },
   (t) => [
     uniqueIndex('names_account_name_kind').on(t.account, t.name, t.kind),
-    index('names_fold').on(sql`${t.fold} text_pattern_ops`),
-    index('names_last_seen').on(t.lastSeen),
+    index('names_fold_last_seen').on(sql`${t.fold} text_pattern_ops`, t.lastSeen),
+    index('names_last_seen_fold').on(t.lastSeen, t.fold),
     index('names_search').using('gin', t.search),
     index('names_fold_trgm').using('gin', sql`${t.fold} gin_trgm_ops`),
     check('names_kind', sql`${t.kind} in ('handle', 'display', 'email', 'alias', 'phone', 'nick')`),

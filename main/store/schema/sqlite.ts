@@ -85,8 +85,10 @@ export const names = sqliteTable(
   },
   (t) => [
     uniqueIndex('names_account_name_kind').on(t.account, t.name, t.kind),
-    index('names_fold').on(t.fold),
-    index('names_last_seen').on(t.lastSeen),
+    // (fold, last_seen) and (last_seen, fold): lookups filter on fold and rank by recency, and walk
+    // recent names filtering on fold, both from the index alone (main/lookup/README.md).
+    index('names_fold_last_seen').on(t.fold, t.lastSeen),
+    index('names_last_seen_fold').on(t.lastSeen, t.fold),
     check('names_kind', sql`${t.kind} in ('handle', 'display', 'email', 'alias', 'phone', 'nick')`),
   ],
 );

@@ -86,6 +86,25 @@ const steps: Record<string, { before(db: Db): void; after(db: Db): void }> = {
       expect(objects(db, 'trigger')).toEqual([]);
     },
   },
+  '0002_lookup_indexes': {
+    before(db) {
+      db.prepare("insert into personas (id, created_at) values ('p1', 0)").run();
+      db.prepare("insert into accounts (id, external_id, service, persona) values (1, 'twitter+user:1', 'twitter', 'p1')").run();
+      db.prepare("insert into names (account, name, kind, fold, last_seen) values (1, 'Ada', 'display', 'ada', 5), (1, '@ada', 'handle', '@ada', 9)").run();
+    },
+    after(db) {
+      expect(db.prepare('select count(*) as n from names').get()).toEqual({ n: 2 });
+      const indexes = objects(db, 'index');
+      expect(indexes).toContain('names_fold_last_seen');
+      expect(indexes).toContain('names_last_seen_fold');
+      expect(indexes).not.toContain('names_fold');
+      expect(indexes).not.toContain('names_last_seen');
+      const plan = (sql: string) => (db.prepare(`explain query plan ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' ');
+      // a prefix range ranked by recency, and the recency walk, both read the index alone
+      expect(plan("select id from names where fold >= 'ad' and fold < 'ae' order by last_seen desc")).toMatch(/COVERING INDEX names_fold_last_seen/);
+      expect(plan('select id, fold from names indexed by names_last_seen_fold order by last_seen desc limit 10')).toMatch(/COVERING INDEX names_last_seen_fold/);
+    },
+  },
 };
 
 describe('SQLite migrations', () => {
