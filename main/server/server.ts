@@ -41,8 +41,8 @@ function send(res: http.ServerResponse, status: number, body: string, type = 'te
   res.end(body);
 }
 
-function sendJson(res: http.ServerResponse, status: number, value: ApiResult<unknown>): void {
-  send(res, status, JSON.stringify(value), 'application/json; charset=utf-8');
+function sendJson(res: http.ServerResponse, status: number, value: ApiResult<unknown>, extra: Record<string, string> = {}): void {
+  send(res, status, JSON.stringify(value), 'application/json; charset=utf-8', extra);
 }
 
 function refuse(res: http.ServerResponse, status: number, message: string, api: boolean): void {
@@ -127,9 +127,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         return refuse(res, 400, 'request body is not JSON', true);
       }
     }
+    const t0 = performance.now();
     const result = await dispatch(options.api, method, args);
     if (!result.ok && result.error.kind === 'internal') options.onError?.(method, result.error);
-    sendJson(res, result.ok ? 200 : STATUS_OF[result.error.kind], result);
+    // Server-Timing: how long the API itself took, so the UI benchmark can tell it from transport.
+    sendJson(res, result.ok ? 200 : STATUS_OF[result.error.kind], result, { 'server-timing': `api;dur=${(performance.now() - t0).toFixed(2)}` });
   }
 
   function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
