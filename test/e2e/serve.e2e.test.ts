@@ -111,6 +111,15 @@ describe.runIf(await chromiumAvailable())('the UI in Chromium through skrode ser
     expect(await page.getByTestId('last-interaction').textContent()).toContain('2026-11-18');
     await poll(() => page.locator('.posts').textContent()).toContain('register allocator');
     expect(await page.getByRole('button', { name: /Copy @mira_ok/ }).count()).toBe(1);
+    // Keyboard only: Tab from the name reaches Export vCard, then the accounts; Enter copies one.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Export vCard');
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    expect(focused).toMatch(/^Copy /);
+    await page.keyboard.press('Enter');
+    await poll(() => page.getByTestId('person-notice').textContent()).toMatch(/^Copied /);
+    await heading.focus();
   });
 
   it('adds and edits a note', async () => {
