@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fold } from '../model/fold.js';
 import { openSqlite } from '../store/sqlite/open.js';
+import { rng } from '../util/rng.js';
 
 export interface SyntheticSample {
   firstNames: string[];
@@ -21,18 +22,6 @@ export interface SyntheticResult {
   accounts: number;
   names: number;
   sample: SyntheticSample;
-}
-
-/** mulberry32, as bench/lib.ts: deterministic and fast. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SYLLABLES = ['an', 'ber', 'ca', 'da', 'el', 'fi', 'go', 'ha', 'is', 'jo', 'ka', 'li', 'ma', 'no', 'ol', 'pe', 'ri', 'sa', 'ti', 'ul', 'vi', 'wa', 'ye', 'zo', 'mar', 'son', 'ton', 'ley', 'ric', 'ste', 'ven', 'dor', 'kin', 'lin', 'mon', 'nes', 'rat', 'sha', 'tho', 'gen'];

@@ -4,6 +4,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipFolder } from './zip-writer.js';
+import { rng } from '../../util/rng.js';
 
 export interface GenerateOptions {
   tweets: number;
@@ -40,17 +41,6 @@ export interface GeneratedArchive {
     groupDms: number;
     noteTweets: number;
     users: number;
-  };
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
