@@ -54,6 +54,9 @@ const HREF_RE = /\bhref\s*=\s*["']?(https?:\/\/[^"'\s>]+)/gi;
 // Characters; at most 3 UTF-8 bytes each, under the store's 1 MB text limit.
 const MAX_TEXT = 300 * 1024;
 const MAX_RECIPIENTS = 5000;
+/** Account first/last-seen times are kept to this precision during one import (see needsSighting). */
+const SIGHTING_GRAIN = 3600_000;
+const MAX_SIGHTINGS = 200_000;
 const MAX_ATTACHMENTS = 200;
 const MAX_LINKS = 100;
 const ADDRESS_OK = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+$/;
@@ -263,6 +266,43 @@ export class EmailCapture {
     return names;
   }
 
+  /**
+   * Whether an address needs an account observation for this message: the first time, when it
+   * brings a name not yet sent, or when its time widens the seen range by more than SIGHTING_GRAIN.
+   * A correspondent in thousands of messages then costs the store a handful of sightings, not
+   * thousands; the posts keep every exact time.
+   */
+  private needsSighting(c: Captured, t: number): boolean {
+    let e = this.sightings.get(c.address);
+    if (!e) {
+      if (this.sightings.size >= MAX_SIGHTINGS) this.sightings.clear();
+      e = { names: new Set(), min: t, max: t };
+      this.sightings.set(c.address, e);
+      for (const n of c.names) e.names.add(`${n.kind}\u0000${n.name}`);
+      return true;
+    }
+    let send = false;
+    for (const n of c.names) {
+      const k = `${n.kind}\u0000${n.name}`;
+      if (!e.names.has(k)) {
+        e.names.add(k);
+        send = true;
+      }
+    }
+    if (Number.isFinite(t)) {
+      if (!Number.isFinite(e.min) || t < e.min - SIGHTING_GRAIN) {
+        e.min = t;
+        send = true;
+      }
+      if (!Number.isFinite(e.max) || t > e.max + SIGHTING_GRAIN) {
+        e.max = t;
+        send = true;
+      }
+    }
+    return send;
+  }
+  private readonly sightings = new Map<string, { names: Set<string>; min: number; max: number }>();
+
   /** Observations for one parsed message. Never throws for bad content: problems are returned. */
   async observe(mail: ParsedMail, meta: MessageMeta): Promise<CaptureResult> {
     const problems: string[] = [];
@@ -409,11 +449,13 @@ export class EmailCapture {
     }
     if (!when && meta.fallbackDate && Number.isFinite(meta.fallbackDate.getTime())) when = meta.fallbackDate.toISOString();
 
+    const t = when ? Date.parse(when) : NaN;
     for (const c of captured) {
       if (c.self && !this.selfSeen.has(c.address)) {
         this.selfSeen.add(c.address);
         obs.push({ type: 'identity', accounts: [c.id], self: true, provenance: prov });
       }
+      if (!this.needsSighting(c, t)) continue;
       const a: AccountSeen = { type: 'account', externalId: c.id, names: c.names, provenance: prov };
       if (when) a.seenAt = when;
       obs.push(a);

@@ -132,8 +132,6 @@ export function parseEmailPolicy(raw: unknown): EmailPolicy {
     'replaceAutoNotes',
     'maxMessageBytes',
     'sentLabels',
-    // Sections read by other parts (IMAP accounts), accepted here so one `email:` block works.
-    'imap',
   ]);
   for (const k of Object.keys(raw)) if (!known.has(k)) throw new EmailPolicyError(`email.${k}: unknown setting`);
 
