@@ -104,6 +104,59 @@ function servicesOf(batch: readonly Observation[], accountIds: Iterable<string>)
   return s;
 }
 
+/**
+ * Row ids from a table's own sequence, ascending. Rows are written in key order (lock order),
+ * but take their ids in the order the batch first mentions them, as the SQLite writer's do:
+ * person() sorts ties by id, so both stores list accounts, names and notes alike.
+ */
+async function allocateIds(ctx: ApplyContext, table: 'accounts' | 'names' | 'notes', n: number): Promise<number[]> {
+  if (n === 0) return [];
+  const r = await ctx.client.query<{ id: string }>(`select nextval(pg_get_serial_sequence('${table}', 'id')) as id from generate_series(1, $1::int)`, [n]);
+  return r.rows.map((x) => Number(x.id)).sort((a, b) => a - b);
+}
+
+/** Account external ids in the order the SQLite writer would create them, walking the batch. */
+function mentionOrder(batch: readonly Observation[]): string[] {
+  const seen = new Set<string>();
+  const add = (e: string | undefined) => {
+    if (e !== undefined) seen.add(e);
+  };
+  for (const o of batch) {
+    switch (o.type) {
+      case 'account':
+        add(o.externalId);
+        break;
+      case 'post':
+        add(o.poster);
+        for (const d of o.distribution ?? []) if (d.target && d.rel !== 'broadcast' && d.rel !== 'list' && d.rel !== 'channel') add(d.target);
+        break;
+      case 'relationship':
+        add(o.from);
+        add(o.to);
+        break;
+      case 'interaction':
+        add(o.account);
+        break;
+      case 'evidence':
+        for (const e of byCodeUnit(o.a, o.b) <= 0 ? [o.a, o.b] : [o.b, o.a]) add(e);
+        break;
+      case 'identity':
+        for (const e of o.accounts) add(e);
+        break;
+      case 'list':
+        add(o.owner);
+        for (const e of o.members ?? []) add(e);
+        break;
+      case 'note':
+        add(o.account);
+        break;
+      case 'tombstone':
+        break;
+    }
+  }
+  return [...seen];
+}
+
 async function ensureServices(ctx: ApplyContext, services: Set<string>): Promise<string[]> {
   const missing = [...services].filter((s) => !ctx.knownServices.has(s)).sort(byCodeUnit);
   if (!missing.length) return [];
@@ -154,11 +207,14 @@ async function applyAccounts(ctx: ApplyContext, batch: readonly Observation[], n
     await client.query('insert into personas (id, created_at) select unnest($1::uuid[]), $2', [[...fresh.values()].sort(), new Date(now)]);
   }
 
+  const ids = await allocateIds(ctx, 'accounts', fresh.size);
+  const idOf = new Map(mentionOrder(batch).filter((e) => fresh.has(e)).map((e, i) => [e, ids[i]!]));
   const upsert = all.filter((eid) => fresh.has(eid) || folded.has(eid));
   if (upsert.length) {
-    const cols = { eid: [] as string[], svc: [] as string[], persona: [] as string[], profile: [] as (string | null)[], source: [] as (string | null)[], fs: [] as (string | null)[], ls: [] as (string | null)[] };
+    const cols = { id: [] as number[], eid: [] as string[], svc: [] as string[], persona: [] as string[], profile: [] as (string | null)[], source: [] as (string | null)[], fs: [] as (string | null)[], ls: [] as (string | null)[] };
     for (const eid of upsert) {
       const f = folded.get(eid);
+      cols.id.push(idOf.get(eid) ?? map.get(eid)!.id);
       cols.eid.push(eid);
       cols.svc.push(serviceOf(eid));
       cols.persona.push(fresh.get(eid) ?? map.get(eid)!.persona);
@@ -168,10 +224,10 @@ async function applyAccounts(ctx: ApplyContext, batch: readonly Observation[], n
       cols.ls.push(isoOrNull(f?.last));
     }
     const r = await client.query<{ id: string; external_id: string; persona: string; inserted: boolean }>(
-      `insert into accounts as a (external_id, service, persona, profile, source, first_seen, last_seen)
-       select u.eid, u.svc, u.persona, u.profile::jsonb, u.source, u.fs, u.ls
-       from unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[])
-         with ordinality as u(eid, svc, persona, profile, source, fs, ls, ord)
+      `insert into accounts as a (id, external_id, service, persona, profile, source, first_seen, last_seen)
+       select u.id, u.eid, u.svc, u.persona, u.profile::jsonb, u.source, u.fs, u.ls
+       from unnest($8::bigint[], $1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[])
+         with ordinality as u(id, eid, svc, persona, profile, source, fs, ls, ord)
        order by u.ord
        on conflict (external_id) do update set
          profile = case when excluded.profile is null then a.profile else coalesce(a.profile, '{}'::jsonb) || excluded.profile end,
@@ -181,7 +237,7 @@ async function applyAccounts(ctx: ApplyContext, batch: readonly Observation[], n
           or a.first_seen is distinct from least(a.first_seen, excluded.first_seen)
           or a.last_seen is distinct from greatest(a.last_seen, excluded.last_seen)
        returning a.id, a.external_id, a.persona, (a.xmax = 0) as inserted`,
-      [cols.eid, cols.svc, cols.persona, cols.profile, cols.source, cols.fs, cols.ls],
+      [cols.eid, cols.svc, cols.persona, cols.profile, cols.source, cols.fs, cols.ls, cols.id],
     );
     for (const row of r.rows) {
       map.set(row.external_id, { id: Number(row.id), persona: row.persona, created: row.inserted });
@@ -222,15 +278,17 @@ function addNames(o: AccountSeen, seen: number, names: Map<string, NameFold>): v
 
 async function applyNames(ctx: ApplyContext, names: Map<string, NameFold>, map: AccountMap, result: ApplyResult): Promise<void> {
   if (!names.size) return;
+  // Map order is first sighting in the batch: ids follow it, rows go in key order.
+  const ids = await allocateIds(ctx, 'names', names.size);
   const rows = sortedBy(
-    [...names.values()].map((n) => ({ ...n, account: map.get(n.eid)!.id })),
+    [...names.values()].map((n, i) => ({ ...n, id: ids[i]!, account: map.get(n.eid)!.id })),
     (r) => [r.account, r.name, r.kind],
   );
   const r = await ctx.client.query<{ inserted: boolean }>(
-    `insert into names as n (account, name, kind, fold, first_seen, last_seen)
-     select u.account, u.name, u.kind, u.fold, u.fs, u.ls
-     from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[])
-       with ordinality as u(account, name, kind, fold, fs, ls, ord)
+    `insert into names as n (id, account, name, kind, fold, first_seen, last_seen)
+     select u.id, u.account, u.name, u.kind, u.fold, u.fs, u.ls
+     from unnest($7::bigint[], $1::bigint[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[])
+       with ordinality as u(id, account, name, kind, fold, fs, ls, ord)
      order by u.ord
      on conflict (account, name, kind) do update set
        first_seen = least(n.first_seen, excluded.first_seen),
@@ -245,6 +303,7 @@ async function applyNames(ctx: ApplyContext, names: Map<string, NameFold>, map: 
       rows.map((x) => fold(x.name)),
       rows.map((x) => isoOrNull(x.first)),
       rows.map((x) => isoOrNull(x.last)),
+      rows.map((x) => x.id),
     ],
   );
   for (const row of r.rows) if (row.inserted) result.names++;
@@ -375,17 +434,19 @@ async function upsertNotes(ctx: ApplyContext, notes: NoteSeen[], accounts: Accou
     const prev = byKey.get(key);
     byKey.set(key, { persona: prev?.persona ?? accounts.get(o.account)!.persona, text: pgText(o.text) });
   }
+  const ids = await allocateIds(ctx, 'notes', byKey.size);
+  const idOf = new Map([...byKey.keys()].map((k, i) => [k, ids[i]!]));
   const keys = [...byKey.keys()].sort(byCodeUnit);
   // Re-importing a note replaces its text; the note stays on whichever persona holds it now.
   const r = await ctx.client.query<{ inserted: boolean }>(
-    `insert into notes as n (persona, text, source_key, created_at, updated_at)
-     select u.persona, u.text, u.key, $4, $4
-     from unnest($1::uuid[], $2::text[], $3::text[]) with ordinality as u(persona, text, key, ord)
+    `insert into notes as n (id, persona, text, source_key, created_at, updated_at)
+     select u.id, u.persona, u.text, u.key, $4, $4
+     from unnest($1::uuid[], $2::text[], $3::text[], $5::bigint[]) with ordinality as u(persona, text, key, id, ord)
      order by u.ord
      on conflict (source_key) do update set text = excluded.text, updated_at = excluded.updated_at
      where n.text is distinct from excluded.text
      returning (n.xmax = 0) as inserted`,
-    [keys.map((k) => byKey.get(k)!.persona), keys.map((k) => byKey.get(k)!.text), keys, new Date(ctx.now)],
+    [keys.map((k) => byKey.get(k)!.persona), keys.map((k) => byKey.get(k)!.text), keys, new Date(ctx.now), keys.map((k) => idOf.get(k))],
   );
   for (const row of r.rows) if (row.inserted) result.notes++;
 }

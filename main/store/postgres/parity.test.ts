@@ -4,9 +4,9 @@
 // This is what "indistinguishable through the Store port" means, checked beyond the examples of
 // the contract suite.
 //
-// Normalised away, because they are not the same on purpose: uuids (each store makes its own),
-// note times (now), and the order of rows that tie on the documented sort keys (Postgres inserts
-// a batch's accounts and names in key order, to keep lock order, not in observation order).
+// Normalised away, because they are not the same on purpose: uuids (each store makes its own, so
+// the order of a human's personas, created in one batch, is random in both) and note times (now).
+// Everything else, including the order of accounts and names in person(), must be identical.
 // Needs the built writer thread (npm test builds it first).
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -156,18 +156,16 @@ async function run(store: Store, o: Op): Promise<unknown> {
   }
 }
 
-/** A person with uuids replaced by what they hold, and tie orders made canonical. */
+/** A person with uuids replaced by what they hold (accounts, names and their order are kept). */
 function normalise(p: PersonDto | null): unknown {
   if (!p) return null;
   const persona = (x: PersonaDto) => {
-    const accounts = x.accounts
-      .filter((a) => a.service !== 'namesvc')
-      .map((a) => ({ ...a, names: [...a.names].sort((m, n) => (m.lastSeen === n.lastSeen ? `${m.kind}:${m.name}`.localeCompare(`${n.kind}:${n.name}`) : (n.lastSeen ?? '').localeCompare(m.lastSeen ?? ''))) }))
-      .sort((a, b) => a.externalId.localeCompare(b.externalId));
-    return { label: accounts.map((a) => a.externalId).join(' '), rel: x.rel, names: [...x.names].sort(), accounts, firstSeen: x.firstSeen, lastSeen: x.lastSeen };
+    const accounts = x.accounts.filter((a) => a.service !== 'namesvc');
+    return { label: accounts.map((a) => a.externalId).join(' '), rel: x.rel, names: x.names, accounts, firstSeen: x.firstSeen, lastSeen: x.lastSeen };
   };
   const notes = p.notes.map((n) => n.text).sort();
   if (p.kind === 'persona') return { kind: 'persona', persona: persona(p.persona), notes };
+  // Personas of one human are ordered by creation time, then uuid: random in both stores.
   const personas = p.human.personas.map(persona).sort((a, b) => a.label.localeCompare(b.label));
   return { kind: 'human', isSelf: p.human.isSelf, personas, notes };
 }
