@@ -51,6 +51,31 @@ interface MergeDetail {
 
 const CACHE_SIZE = 200_000;
 
+interface DeferredFts {
+  posts: number[];
+  postSet: Set<number>;
+  names: number[];
+}
+
+/** Sorted runs of consecutive integers: [1,2,3,7,8] -> [[1,3],[7,8]]. */
+export function idRuns(ids: number[]): [number, number][] {
+  if (ids.length === 0) return [];
+  const sorted = Float64Array.from(ids).sort();
+  const runs: [number, number][] = [];
+  let lo = sorted[0]!;
+  let hi = lo;
+  for (let i = 1; i < sorted.length; i++) {
+    const v = sorted[i]!;
+    if (v === hi + 1) hi = v;
+    else if (v !== hi) {
+      runs.push([lo, hi]);
+      lo = hi = v;
+    }
+  }
+  runs.push([lo, hi]);
+  return runs;
+}
+
 export function isoOf(ms: number | null | undefined): string | null {
   return ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString();
 }
@@ -76,6 +101,8 @@ export class SqliteWriter {
   private readonly s: Record<string, Stmt>;
   private readonly applyTx: (batch: readonly Observation[]) => ApplyResult;
   private selfHuman: string | undefined;
+  /** Inside apply: new rows whose FTS rows the batch adds in bulk before it commits. */
+  private deferred: DeferredFts | undefined;
 
   constructor(
     readonly db: Db,
@@ -120,6 +147,9 @@ export class SqliteWriter {
       postWhenUrl: p('update posts set posted_at = coalesce(posted_at, ?), url = coalesce(url, ?) where id = ?'),
       postTombstone: p('update posts set tombstone = 1, text = null, raw = null where id = ?'),
       postsFtsIns: p('insert into posts_fts (rowid, text) values (?, ?)'),
+      postsFtsInsRange: p('insert into posts_fts (rowid, text) select id, text from posts where id between ? and ?'),
+      namesFtsInsRange: p('insert into names_fts (rowid, fold) select id, fold from names where id between ? and ?'),
+      namesTriInsRange: p('insert into names_tri (rowid, fold) select id, fold from names where id between ? and ?'),
       postsFtsDel: p("insert into posts_fts (posts_fts, rowid, text) values ('delete', ?, ?)"),
       refIns: p('insert into post_relationships (from_post, to_post, rel) values (?, ?, ?) on conflict do nothing'),
       refsDelFrom: p('delete from post_relationships where from_post = ?'),
@@ -314,6 +344,18 @@ export class SqliteWriter {
   private applyAll(batch: readonly Observation[]): ApplyResult {
     const res = emptyApplyResult();
     const now = Date.now();
+    const deferred: DeferredFts = { posts: [], postSet: new Set(), names: [] };
+    this.deferred = deferred;
+    try {
+      this.applyEach(batch, now, res);
+      this.flushDeferredFts(deferred);
+    } finally {
+      this.deferred = undefined;
+    }
+    return res;
+  }
+
+  private applyEach(batch: readonly Observation[], now: number, res: ApplyResult): void {
     for (const o of batch) {
       switch (o.type) {
         case 'account':
@@ -345,7 +387,6 @@ export class SqliteWriter {
           break;
       }
     }
-    return res;
   }
 
   private ensureService(service: string): void {
@@ -390,8 +431,11 @@ export class SqliteWriter {
     const r = this.s.nameIns!.run(account, name, kind, f, seen, seen);
     if (r.changes > 0) {
       const id = r.lastInsertRowid;
-      this.s.namesFtsIns!.run(id, f);
-      this.s.namesTriIns!.run(id, f);
+      if (this.deferred) this.deferred.names.push(Number(id));
+      else {
+        this.s.namesFtsIns!.run(id, f);
+        this.s.namesTriIns!.run(id, f);
+      }
       if (res) res.names++;
     } else {
       this.s.nameSeen!.run({ t: seen, account, name, kind });
@@ -435,7 +479,7 @@ export class SqliteWriter {
     const r = this.s.postIns!.run(ext, this.serviceOf(ext), null, null, null, null, null, source, now);
     if (r.changes > 0) {
       id = Number(r.lastInsertRowid);
-      this.s.postsFtsIns!.run(id, null);
+      this.indexPost(id, null);
       res.stubs++;
     } else id = (this.s.postSelId!.get(ext) as { id: number }).id;
     this.postIds.set(ext, id);
@@ -473,7 +517,7 @@ export class SqliteWriter {
       if (r.changes > 0) {
         id = Number(r.lastInsertRowid);
         this.postIds.set(o.externalId, id);
-        this.s.postsFtsIns!.run(id, text);
+        this.indexPost(id, text);
         if (poster !== null) res.posts++;
         else res.stubs++;
         this.recordPostEdges(id, o, now, res);
@@ -505,8 +549,32 @@ export class SqliteWriter {
     this.recordPostEdges(id, o, now, res);
   }
 
+  /** Give a new post its posts_fts row, now or (inside apply) with the batch's bulk insert. */
+  private indexPost(id: number, text: string | null): void {
+    if (this.deferred) {
+      this.deferred.posts.push(id);
+      this.deferred.postSet.add(id);
+    } else this.s.postsFtsIns!.run(id, text);
+  }
+
+  /**
+   * Index the batch's new posts and names from their rows, one INSERT ... SELECT per run of
+   * consecutive row ids: far fewer statements than a row each, still inside the batch's
+   * transaction (so FTS never disagrees with a committed row). A run holds only ids this batch
+   * inserted, because every integer between its ends is one of them.
+   */
+  private flushDeferredFts(d: DeferredFts): void {
+    for (const [lo, hi] of idRuns(d.posts)) this.s.postsFtsInsRange!.run(lo, hi);
+    for (const [lo, hi] of idRuns(d.names)) {
+      this.s.namesFtsInsRange!.run(lo, hi);
+      this.s.namesTriInsRange!.run(lo, hi);
+    }
+  }
+
   /** Keep posts_fts in step with a post's text: out with the old tokens, in with the new. */
   private replacePostText(id: number, before: string | null, after: string | null): void {
+    // Not indexed yet: the batch's closing bulk insert will read the text the row ends with.
+    if (this.deferred?.postSet.has(id)) return;
     this.s.postsFtsDel!.run(id, before);
     this.s.postsFtsIns!.run(id, after);
   }
