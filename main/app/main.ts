@@ -19,7 +19,8 @@ import { appRequest, type AppRequest } from './policy/argv.js';
 import { APP_SCHEME, appUrl } from './policy/sender.js';
 import { PopupService, POPUP_SIZE } from './popup.js';
 import { SecretStore } from './secrets.js';
-import { guardSession, installSecurityGuards, secureWebPreferences } from './security.js';
+import { guardSession, installSecurityGuards } from './security.js';
+import { safeExternalUrl } from './policy/external-links.js';
 import { claimSingleInstance } from './single-instance.js';
 import { TrayService, type MenuItemTemplate } from './tray.js';
 import { dataDir, ensureDataDir } from '../util/data-dir.js';
@@ -33,7 +34,17 @@ function main(): void {
   app.setName('Skrode');
   app.setPath('userData', home);
 
-  installSecurityGuards({ app, openExternal: (url) => shell.openExternal(url), log });
+  installSecurityGuards({
+    app,
+    // Only what the link allowlist returns ever reaches the OS (checked in security.ts, and again
+    // here where the call is, so the reviewed exception below is evident on its own line).
+    openExternal: (url) => {
+      const safe = safeExternalUrl(url);
+      if (safe !== null) return shell.openExternal(safe); // eng-disable OPEN_EXTERNAL_JS_CHECK
+      return undefined;
+    },
+    log,
+  });
   protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME_PRIVILEGES.scheme, privileges: { ...APP_SCHEME_PRIVILEGES.privileges } }]);
   // Wayland: global shortcuts exist only through the desktop portal.
   if (process.platform === 'linux' && isWaylandSession(process.env)) app.commandLine.appendSwitch('enable-features', 'GlobalShortcutsPortal');
@@ -93,13 +104,51 @@ async function start(home: string, setOnRequest: (fn: (r: AppRequest) => void) =
         alwaysOnTop: true,
         fullscreenable: false,
         title: 'Skrode lookup',
-        webPreferences: secureWebPreferences(preload),
+        // Stated in full on every window (STYLE §10.11), and checked by the electronegativity gate.
+        webPreferences: {
+          preload, // eng-disable PRELOAD_JS_CHECK (reviewed: preload/index.ts exposes only the frozen SkrodeApi)
+          contextIsolation: true,
+          sandbox: true,
+          nodeIntegration: false,
+          nodeIntegrationInWorker: false,
+          nodeIntegrationInSubFrames: false,
+          webviewTag: false,
+          webSecurity: true,
+          allowRunningInsecureContent: false,
+          experimentalFeatures: false,
+          navigateOnDragDrop: false,
+          safeDialogs: true,
+          spellcheck: false,
+          disableBlinkFeatures: 'Auxclick',
+        },
       }),
   });
   const mainWindow = new MainWindowService({
     log,
     create: () =>
-      new BrowserWindow({ width: 1100, height: 760, show: false, title: 'Skrode', icon: path.join(icons, 'icon-256.png'), webPreferences: secureWebPreferences(preload) }),
+      new BrowserWindow({
+        width: 1100,
+        height: 760,
+        show: false,
+        title: 'Skrode',
+        icon: path.join(icons, 'icon-256.png'),
+        webPreferences: {
+          preload, // eng-disable PRELOAD_JS_CHECK (reviewed: preload/index.ts exposes only the frozen SkrodeApi)
+          contextIsolation: true,
+          sandbox: true,
+          nodeIntegration: false,
+          nodeIntegrationInWorker: false,
+          nodeIntegrationInSubFrames: false,
+          webviewTag: false,
+          webSecurity: true,
+          allowRunningInsecureContent: false,
+          experimentalFeatures: false,
+          navigateOnDragDrop: false,
+          safeDialogs: true,
+          spellcheck: false,
+          disableBlinkFeatures: 'Auxclick',
+        },
+      }),
   });
 
   const hotkey = new HotkeyService({ globalShortcut, onPress: () => void popup.toggle(), env: process.env, log });

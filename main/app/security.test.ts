@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { describeUrl, guardContents, guardSession, installSecurityGuards, isRequestAllowed, secureWebPreferences, type GuardedContents, type GuardedSession } from './security.js';
+import { describeUrl, guardContents, guardSession, installSecurityGuards, isRequestAllowed, type GuardedContents, type GuardedSession } from './security.js';
 
 class FakeContents extends EventEmitter {
   openHandler: ((d: { url: string }) => { action: 'deny' }) | undefined;
@@ -145,22 +145,6 @@ describe('session guards', () => {
     expect(isRequestAllowed('data:image/png;base64,AAAA')).toBe(true);
     expect(isRequestAllowed('data:text/html,<b>')).toBe(false);
     expect(isRequestAllowed(undefined)).toBe(false);
-  });
-});
-
-describe('secureWebPreferences', () => {
-  it('states every guard explicitly', () => {
-    expect(secureWebPreferences('/p/preload.cjs')).toMatchObject({
-      preload: '/p/preload.cjs',
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webviewTag: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-    });
   });
 });
 

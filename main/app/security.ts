@@ -1,8 +1,8 @@
 // Every security guard of the desktop app, installed in one place before any window exists
 // (Actual's security.ts, Electron's security checklist):
 //
-// - every renderer sandboxed (app.enableSandbox), and every window created with the same
-//   locked-down webPreferences (secureWebPreferences);
+// - every renderer sandboxed (app.enableSandbox); every window states its locked-down
+//   webPreferences in full where it is created (main.ts; the electronegativity gate checks them);
 // - navigation (will-navigate, will-redirect, will-frame-navigate) to anything but our own
 //   app://skrode pages is denied; web pages the user clicks open in their browser, and only after
 //   the external-link allowlist (policy/external-links.ts) accepts them;
@@ -45,25 +45,6 @@ export interface SecurityDeps {
   /** Opens a URL in the user's browser or mail program (shell.openExternal). */
   openExternal(url: string): unknown;
   log?: (line: string) => void;
-}
-
-/** The webPreferences of every window: stated in full, whatever Electron's defaults are. */
-export function secureWebPreferences(preload: string) {
-  return {
-    preload,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webviewTag: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    navigateOnDragDrop: false,
-    safeDialogs: true,
-    spellcheck: false,
-  } as const;
 }
 
 /** Must run before the app is ready (enableSandbox only works then). */
