@@ -22,11 +22,12 @@ describe.runIf(await chromiumAvailable())('the UI in Chromium through skrode ser
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  let db: string;
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'skrode-e2e-'));
-    const db = await createDemoDb(dir);
+    db = await createDemoDb(dir);
     serve = await startServe(dir, db);
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 760, height: 640 }, acceptDownloads: true, colorScheme: 'light' });
@@ -219,10 +220,22 @@ describe.runIf(await chromiumAvailable())('the UI in Chromium through skrode ser
     await poll(() => page.getByRole('option').first().textContent()).toContain('Zanzibar Quill');
   }, 150_000);
 
-  it('shows ingestion status and settings', async () => {
+  it('shows ingestion status per worker, with errors, and settings', async () => {
+    // Heartbeats as a running topology's supervisor writes them (another process, same store).
+    const { sqliteStatusStore } = await import('../../main/topology/status-store.js');
+    const beats = await sqliteStatusStore(db);
+    const now = new Date().toISOString();
+    await beats.write([
+      { host: 'laptop', worker: 'feeds', replica: 0, state: 'backoff', restarts: 3, done: 41, failed: 3, lastError: 'https://zoe.castellanos.example/feed.xml: HTTP 503', updatedAt: now, stale: false },
+      { host: 'laptop', worker: 'imap', replica: 0, state: 'running', restarts: 0, done: 1289, failed: 0, lastError: null, updatedAt: now, stale: false },
+    ]);
+    await beats.close();
     await page.goto(`${serve.origin}/#/main/status`);
     await poll(() => page.getByRole('heading', { name: 'Ingestion status' }).isVisible()).toBe(true);
-    await poll(() => page.getByText('No workers reported.').isVisible()).toBe(true);
+    const workers = page.getByRole('table').first();
+    await poll(() => workers.textContent()).toContain('feeds#0');
+    expect(await workers.textContent()).toContain('HTTP 503');
+    expect(await workers.textContent()).toContain('1289');
     await page.getByRole('button', { name: 'Pause ingestion' }).click();
     await poll(() => page.getByRole('alert').textContent()).toContain('no background ingestion runs in this process');
     await page.screenshot({ path: join(SHOTS, 'main-status.png') });
