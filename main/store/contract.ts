@@ -415,6 +415,18 @@ export function describeStoreContract(name: string, make: () => Promise<StoreUnd
         expect((await store.counts()).humans).toBe(1);
       });
 
+      it("lists a human's personas owned first, then participated, then suspected", async () => {
+        await store.apply([account('twitter+user:1'), account('twitter+user:2'), account('twitter+user:3')]);
+        const [p1, p2, p3] = [await persona('twitter+user:1'), await persona('twitter+user:2'), await persona('twitter+user:3')];
+        // linked in the opposite order to the one shown
+        const l = await store.linkPersona(null, p3, 'suspected');
+        await store.linkPersona(l.human, p2, 'participates');
+        await store.linkPersona(l.human, p1, 'owns');
+        const h = await store.person(l.human);
+        if (h?.kind !== 'human') throw new Error('expected a human');
+        expect(h.human.personas.map((x) => x.rel)).toEqual(['owns', 'participates', 'suspected']);
+      });
+
       it('finds persona names through person()', async () => {
         await store.apply([account('twitter+user:1', [['ada', 'handle']], '2020-01-01T00:00:00Z')]);
         const p = await persona('twitter+user:1');

@@ -142,7 +142,7 @@ export async function readPerson(client: pg.PoolClient, id: string): Promise<Per
   if (who.human) {
     const h = await client.query<{ is_self: boolean }>('select is_self from humans where id = $1', [who.human]);
     const links = await client.query<{ persona: string; rel: PersonaRelDto }>(
-      'select c.persona, c.rel from persona_control c join personas p on p.id = c.persona where c.human = $1 order by p.created_at, p.id',
+      "select c.persona, c.rel from persona_control c join personas p on p.id = c.persona where c.human = $1 order by case c.rel when 'owns' then 0 when 'participates' then 1 else 2 end, p.created_at, p.id",
       [who.human],
     );
     const list = links.rows.map((l) => ({ id: l.persona, rel: l.rel }));

@@ -39,7 +39,7 @@ export class SqliteReads {
       persona: p('select id from personas where id = ?'),
       accountByExt: p('select persona from accounts where external_id = ?'),
       ownerOf: p("select human, rel from persona_control where persona = ? and rel in ('owns', 'participates') order by case rel when 'owns' then 0 else 1 end, created_at limit 1"),
-      controlOfHuman: p('select c.persona, c.rel from persona_control c join personas p on p.id = c.persona where c.human = ? order by p.created_at, p.id'),
+      controlOfHuman: p("select c.persona, c.rel from persona_control c join personas p on p.id = c.persona where c.human = ? order by case c.rel when 'owns' then 0 when 'participates' then 1 else 2 end, p.created_at, p.id"),
       accounts: p(
         'select a.id, a.external_id as externalId, a.service, s.pretty_name as pretty, a.persona, a.profile, a.first_seen as firstSeen, a.last_seen as lastSeen ' +
           'from accounts a left join services s on s.id = a.service where a.persona in (select value from json_each(?)) order by a.first_seen is null, a.first_seen, a.id',
