@@ -42,6 +42,7 @@ export const apiSchemas = {
   importJob: z.strictObject({ id }),
   importJobs: noArgs,
   cancelImport: z.strictObject({ id }),
+  hidePopup: noArgs,
   configuration: noArgs,
   settings: noArgs,
   // Accelerator syntax (Electron): modifiers and a key joined by '+'.

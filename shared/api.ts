@@ -130,6 +130,12 @@ export interface SkrodeApi {
   importJob(args: { id: string }): Promise<ImportJobDto | null>;
   importJobs(): Promise<ImportJobDto[]>;
   cancelImport(args: { id: string }): Promise<void>;
+  /**
+   * The lookup popup asks to be hidden (Esc on an empty lookup). The renderer handles Esc itself
+   * first (person view → results → clear); the desktop app hides the popup window; elsewhere
+   * (serve, the main window) nothing happens.
+   */
+  hidePopup(): Promise<void>;
   /** The sources, queues and stores config.yml configures (read-only; edit the file to change them). */
   configuration(): Promise<ConfigurationDto>;
   settings(): Promise<SettingsDto>;
@@ -153,6 +159,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'importJob',
   'importJobs',
   'cancelImport',
+  'hidePopup',
   'configuration',
   'settings',
   'saveSettings',

@@ -197,6 +197,10 @@ describe('status, ingestion and settings', () => {
     expect(await dispatch(api, 'setIngestPaused', { paused: true })).toMatchObject({ ok: false, error: { kind: 'unavailable' } });
   });
 
+  it('answers hidePopup with nothing to do under serve', async () => {
+    expect(await dispatch(api, 'hidePopup', undefined)).toEqual({ ok: true, value: null });
+  });
+
   it('tells which config.yml it runs on', async () => {
     const c = await api.configuration();
     expect(c).toMatchObject({ file: join(dir, 'config.yml'), origin: 'flag', entries: [], error: null });

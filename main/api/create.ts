@@ -29,6 +29,8 @@ export interface SkrodeApiDeps {
   host: SettingsDto['host'];
   /** The topology's status; absent where no topology is configured. */
   status?: () => Promise<TopologyStatusDto>;
+  /** Hides the lookup popup window (the desktop app); absent under serve, where it does nothing. */
+  hidePopup?: () => void | Promise<void>;
   /** What config.yml configures; absent when no config is in play. */
   configuration?: () => Promise<ConfigurationDto>;
   /** The background ingestion of the desktop app; absent under `serve`. */
@@ -134,6 +136,9 @@ export function createSkrodeApi(deps: SkrodeApiDeps): SkrodeApi & { close(): Pro
     importJobs: async () => imports.list(),
     cancelImport: async ({ id }) => imports.cancel(id),
 
+    async hidePopup() {
+      await deps.hidePopup?.();
+    },
     configuration: async () => deps.configuration?.() ?? { file: null, origin: 'defaults', entries: [], error: null },
     settings: async () => settingsDto(),
     async saveSettings({ hotkey }) {

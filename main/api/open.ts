@@ -13,6 +13,8 @@ export interface OpenApiOptions {
   host: SettingsDto['host'];
   ingest?: IngestControl;
   settings?: SettingsHolder;
+  /** The desktop app's popup window. */
+  hidePopup?: () => void | Promise<void>;
 }
 
 export interface OpenedApi {
@@ -78,6 +80,7 @@ export async function openApi(options: OpenApiOptions): Promise<OpenedApi> {
       status,
       configuration,
       ...(options.ingest ? { ingest: options.ingest } : {}),
+      ...(options.hidePopup ? { hidePopup: options.hidePopup } : {}),
       settings: options.settings ?? fileSettings(ensureDataDir(dataDir())),
     });
     return {

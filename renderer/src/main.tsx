@@ -27,7 +27,7 @@ function App() {
     document.title = route.window === 'popup' ? 'Skrode lookup' : `Skrode: ${PAGES.find((p) => p.key === route.page)?.title ?? ''}`;
     document.body.className = route.window === 'popup' ? 'popup-window' : 'main-body';
   }, [route]);
-  return route.window === 'popup' ? <Popup /> : <MainWindow page={route.page} />;
+  return route.window === 'popup' ? <Popup window /> : <MainWindow page={route.page} />;
 }
 
 installApi();

@@ -6,6 +6,7 @@ import type { LookupHit } from '../../../shared/people.js';
 import { copyText } from '../components/clipboard.js';
 import { ServiceIcon } from '../components/ServiceIcon.js';
 import { addressLine, displayName, handleOf, personasOf } from '../format.js';
+import { api } from '../api/index.js';
 import { PersonView } from '../person/PersonView.js';
 import { useLookup } from './lookup-store.js';
 
@@ -50,7 +51,7 @@ function HitOption({ hit, index, selected, onPick }: { hit: LookupHit; index: nu
   );
 }
 
-export function Popup() {
+export function Popup({ window: isPopupWindow = false }: { window?: boolean }) {
   const { query, shownQuery, hits, selected, busy, error, openId, setQuery, move, select, open } = useLookup();
   const input = useRef<HTMLInputElement>(null);
   const [notice, setNotice] = useState('');
@@ -88,6 +89,8 @@ export function Popup() {
     } else if (e.key === 'Escape') {
       e.preventDefault();
       if (query !== '') setQuery('');
+      // Nothing left to undo: the popup window asks to be hidden (the desktop app does it).
+      else if (isPopupWindow) void api().hidePopup().catch(() => {});
     } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'c' && hit) {
       const el = e.currentTarget;
       if (el.selectionStart !== el.selectionEnd) return; // the user is copying text they typed
