@@ -1,0 +1,176 @@
+/* global require, module, __dirname, Buffer, setTimeout, Request, process */
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: it stands in for a CommonJS module */
+// A stand-in for the `electron` module with just the API surface main/app/main.ts uses. It records
+// what the app does with it, then plays a scenario against the running app (IPC calls from trusted
+// and untrusted frames, app:// requests, a second instance asking for the lookup, a navigation
+// attempt, quitting) and writes everything to $FAKE_ELECTRON_LOG as JSON when the app exits.
+const { EventEmitter } = require('node:events');
+const { writeFileSync } = require('node:fs');
+
+const log = { calls: [], scenario: {} };
+const rec = (what, detail) => log.calls.push(detail === undefined ? [what] : [what, detail]);
+let exiting = false;
+function finish(code) {
+  if (exiting) return;
+  exiting = true;
+  log.exitCode = code;
+  writeFileSync(process.env.FAKE_ELECTRON_LOG, JSON.stringify(log, null, 1));
+  process.exit(code);
+}
+
+const app = new EventEmitter();
+app.commandLine = { appendSwitch: (k, v) => rec('appendSwitch', [k, v]) };
+app.setName = (n) => rec('setName', n);
+app.setPath = (k, v) => rec('setPath', [k, v]);
+app.getAppPath = () => process.env.FAKE_APP_PATH;
+app.enableSandbox = () => rec('enableSandbox');
+app.requestSingleInstanceLock = () => process.env.FAKE_SECOND_INSTANCE !== '1';
+app.whenReady = () => new Promise((r) => setTimeout(r, 10));
+app.exit = (code) => finish(code);
+app.quit = () => {
+  rec('quit');
+  let prevented = false;
+  app.emit('before-quit', { preventDefault: () => (prevented = true) });
+  if (!prevented) finish(0);
+};
+
+const handlers = new Map();
+const ipcMain = { handle: (channel, fn) => handlers.set(channel, fn) };
+
+const protocols = new Map();
+const protocol = {
+  registerSchemesAsPrivileged: (s) => rec('registerSchemesAsPrivileged', s),
+  handle: (scheme, fn) => protocols.set(scheme, fn),
+};
+
+const sessionState = {};
+const session = {
+  defaultSession: {
+    setPermissionRequestHandler: (h) => (sessionState.request = h),
+    setPermissionCheckHandler: (h) => (sessionState.check = h),
+    webRequest: { onBeforeRequest: (f, l) => (sessionState.before = l) },
+  },
+};
+
+const windows = [];
+class BrowserWindow extends EventEmitter {
+  constructor(options) {
+    super();
+    this.options = options;
+    this.loaded = [];
+    this.visible = false;
+    this.destroyed = false;
+    this.webContents = new EventEmitter();
+    this.webContents.setWindowOpenHandler = (h) => (this.webContents.openHandler = h);
+    windows.push(this);
+    rec('BrowserWindow', { title: options.title, webPreferences: options.webPreferences, frame: options.frame });
+    app.emit('web-contents-created', {}, this.webContents);
+  }
+  async loadURL(u) {
+    this.loaded.push(u);
+  }
+  show() {
+    this.visible = true;
+  }
+  hide() {
+    this.visible = false;
+  }
+  focus() {}
+  isVisible() {
+    return this.visible;
+  }
+  isDestroyed() {
+    return this.destroyed;
+  }
+  isMinimized() {
+    return false;
+  }
+  restore() {}
+}
+
+const trays = [];
+class Tray {
+  constructor(image) {
+    this.image = image;
+    trays.push(this);
+    rec('Tray', image);
+  }
+  setToolTip(t) {
+    this.tooltip = t;
+  }
+  setContextMenu(m) {
+    this.menu = m;
+  }
+  on() {}
+  destroy() {
+    rec('Tray.destroy');
+  }
+}
+
+const shortcuts = new Map();
+module.exports = {
+  app,
+  ipcMain,
+  protocol,
+  session,
+  BrowserWindow,
+  Tray,
+  Menu: { buildFromTemplate: (t) => t },
+  nativeImage: { createFromPath: (p) => ({ path: p }) },
+  globalShortcut: {
+    register: (acc, cb) => (shortcuts.set(acc, cb), rec('globalShortcut.register', acc), true),
+    unregister: (acc) => (shortcuts.delete(acc), rec('globalShortcut.unregister', acc)),
+  },
+  safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '', getSelectedStorageBackend: () => 'basic_text' },
+  shell: { openExternal: async (u) => rec('openExternal', u) },
+  dialog: {
+    showErrorBox: (t, m) => rec('showErrorBox', [t, m]),
+    showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+    showMessageBox: async () => ({ response: 0 }),
+  },
+};
+
+// The scenario, once the app has registered its IPC handlers and made its tray.
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function scenario() {
+  for (let i = 0; i < 500 && (handlers.size < 16 || trays.length === 0 || windows.length === 0); i++) await sleep(20);
+  const s = log.scenario;
+  s.channels = [...handlers.keys()].sort();
+  const trusted = { senderFrame: { url: 'app://skrode/index.html#/popup' } };
+  s.lookup = await handlers.get('skrode:lookup')(trusted, { query: 'mira' });
+  s.untrusted = await handlers.get('skrode:lookup')({ senderFrame: { url: 'https://evil.example/' } }, { query: 'mira' });
+  s.badArgs = await handlers.get('skrode:lookup')(trusted, { query: 'mira', extra: 1 });
+  s.settings = await handlers.get('skrode:settings')(trusted);
+  const appProtocol = protocols.get('app');
+  const index = await appProtocol(new Request('app://skrode/index.html'));
+  s.index = { status: index.status, csp: index.headers.get('content-security-policy'), body: await index.text() };
+  s.traversal = (await appProtocol(new Request('app://skrode/%2e%2e/%2e%2e/package.json'))).status;
+  let granted;
+  sessionState.request({}, 'media', (g) => (granted = g));
+  s.permissionGranted = granted;
+  s.shortcuts = [...shortcuts.keys()];
+  s.trayMenu = trays[0].menu.map((i) => i.label ?? i.type);
+  s.trayTooltip = trays[0].tooltip;
+  // A second launch with --lookup shows the popup.
+  app.emit('second-instance', {}, ['/opt/Skrode/skrode-app', '--lookup'], '/');
+  await sleep(50);
+  s.windows = windows.map((w) => ({ title: w.options.title, loaded: w.loaded, visible: w.visible }));
+  // A page trying to leave the app.
+  let prevented = false;
+  windows[0].webContents.emit('will-navigate', { preventDefault: () => (prevented = true) }, 'https://example.org/page');
+  s.navigationPrevented = prevented;
+  s.windowOpen = windows[0].webContents.openHandler({ url: 'file:///etc/passwd' });
+  await sleep(20);
+  // Pressing the hotkey toggles the popup off again.
+  shortcuts.get(s.shortcuts[0])?.();
+  await sleep(20);
+  s.popupVisibleAfterHotkey = windows.find((w) => w.options.frame === false)?.visible;
+  app.quit();
+  await sleep(10_000);
+  log.scenario.timedOut = true;
+  finish(3);
+}
+if (process.env.FAKE_ELECTRON_SCENARIO === '1') void scenario().catch((e) => {
+  log.scenario.error = String(e && e.stack);
+  finish(4);
+});
