@@ -1,4 +1,4 @@
-/* global require, module, __dirname, Buffer, setTimeout, Request, process */
+/* global require, module, Buffer, setTimeout, Request */
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: it stands in for a CommonJS module */
 // A stand-in for the `electron` module with just the API surface main/app/main.ts uses. It records
 // what the app does with it, then plays a scenario against the running app (IPC calls from trusted
