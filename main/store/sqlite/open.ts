@@ -130,9 +130,18 @@ function configure(db: SqliteDb, readonly: boolean): void {
     db.pragma('synchronous = NORMAL');
   }
   db.pragma('foreign_keys = ON');
-  db.pragma('cache_size = -65536'); // 64 MiB page cache
   db.pragma('temp_store = MEMORY');
-  db.pragma('mmap_size = 268435456');
+  if (readonly) {
+    // Readers serve lookups: a large cache and memory-mapped reads keep them in milliseconds.
+    db.pragma('cache_size = -65536'); // 64 MiB
+    db.pragma('mmap_size = 268435456');
+  } else {
+    // The writer's pages go to the WAL and come back through its own cache; mapping the file
+    // only added up to 256 MiB of resident file pages to a big import's RSS, for no speed-up
+    // measurable on the apply or import benchmarks.
+    db.pragma('cache_size = -32768'); // 32 MiB
+    db.pragma('mmap_size = 0');
+  }
 }
 
 /**
