@@ -11,3 +11,4 @@ commandModules.push(() => import('./identity.js'));
 commandModules.push(() => import('./demo.js'));
 commandModules.push(() => import('./export.js'));
 commandModules.push(() => import('./serve.js'));
+commandModules.push(() => import('./lookup.js'));
