@@ -82,7 +82,8 @@ export class FeedPoller {
     const started = this.now();
     const fetchUrl = state.movedTo ?? sub.url;
     try {
-      const res = await fetchFeed(fetchUrl, state.movedTo && state.movedTo !== fetchUrl ? {} : state, { ...this.opts.fetch, ...(this.opts.signal ? { signal: this.opts.signal } : {}) });
+      // The validators were saved from the URL we fetch (the moved one, once moved).
+      const res = await fetchFeed(fetchUrl, state, { ...this.opts.fetch, ...(this.opts.signal ? { signal: this.opts.signal } : {}) });
       if (res.kind === 'not-modified') {
         const next: FeedState = { ...state, failures: 0, lastOkAt: started, nextPollAt: started + this.jittered(this.interval) };
         delete next.lastError;
