@@ -73,7 +73,8 @@ async function start(home: string, setOnRequest: (fn: (r: AppRequest) => void) =
 
   // Tokens kept with safeStorage reach the workers as environment variables (`!skrode/env NAME`);
   // the environment itself wins. Tokens that no longer decrypt are asked for again.
-  const secrets = new SecretStore({ safeStorage, file: path.join(home, 'secrets.json') });
+  // Linux without a keyring: tokens are refused unless the user opts in to plain-text storage.
+  const secrets = new SecretStore({ safeStorage, file: path.join(home, 'secrets.json'), allowPlainText: process.env.SKRODE_ALLOW_PLAINTEXT_SECRETS === '1' });
   const { values, reentry } = secrets.loadAll();
   for (const [name, value] of Object.entries(values)) if (process.env[name] === undefined) process.env[name] = value;
 
@@ -170,13 +171,20 @@ async function start(home: string, setOnRequest: (fn: (r: AppRequest) => void) =
     await mainWindow.open('sources');
   };
 
-  const reentryItems = (): MenuItemTemplate[] =>
-    reentry.map((r) => ({ label: `Token ${r.name} must be entered again...`, click: () => void dialog.showMessageBox({ type: 'warning', title: 'Skrode', message: `The stored token ${r.name} cannot be read`, detail: `${r.reason}\n\nEnter it again under Sources, or give it through the environment.` }) }));
+  const notice = (message: string, detail: string) => void dialog.showMessageBox({ type: 'warning', title: 'Skrode', message, detail });
+  const extraItems = (): MenuItemTemplate[] => [
+    ...reentry.map((r) => ({
+      label: `Token ${r.name} must be entered again...`,
+      click: () => notice(`The stored token ${r.name} cannot be read`, `${r.reason}\n\nEnter it again, or give it through the environment.`),
+    })),
+    // The hotkey did not register (or, on Wayland, may never fire): say what to do instead.
+    ...(!bound.ok || bound.warning ? [{ label: 'Lookup hotkey: see how to set it up...', click: () => notice('The lookup hotkey may not work', bound.ok ? (bound.warning ?? '') : bound.reason) }] : []),
+  ];
 
   const tray = new TrayService({
     createTray: () => new Tray(nativeImage.createFromPath(path.join(icons, process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png'))),
     buildMenu: (template) => Menu.buildFromTemplate(template),
-    extraItems: reentryItems,
+    extraItems,
     actions: {
       openLookup: () => void popup.show(),
       openMain: () => void mainWindow.open(),

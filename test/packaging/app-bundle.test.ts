@@ -99,6 +99,14 @@ describe('out/app/main.cjs with a stand-in electron', () => {
     expect(log.exitCode).toBe(0);
   }, 90_000);
 
+  it('starts without the hotkey when it is taken, offering the way round it in the tray', () => {
+    const { log, status, stderr } = runApp(dir, { SKRODE_HOME: home, FAKE_ELECTRON_SCENARIO: '1', FAKE_SHORTCUT_TAKEN: '1' });
+    expect(status, stderr).toBe(0);
+    expect(log.scenario.shortcuts).toEqual([]);
+    expect(log.scenario.trayMenu).toContain('Lookup hotkey: see how to set it up...');
+    expect(stderr).toMatch(/hotkey: CommandOrControl\+Shift\+K could not be registered.*skrode --lookup/);
+  }, 90_000);
+
   it('a second instance hands over and quits before opening anything', () => {
     const { log, status } = runApp(dir, { SKRODE_HOME: home, FAKE_SECOND_INSTANCE: '1' });
     expect(status).toBe(0);

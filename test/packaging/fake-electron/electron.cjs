@@ -118,7 +118,7 @@ module.exports = {
   Menu: { buildFromTemplate: (t) => t },
   nativeImage: { createFromPath: (p) => ({ path: p }) },
   globalShortcut: {
-    register: (acc, cb) => (shortcuts.set(acc, cb), rec('globalShortcut.register', acc), true),
+    register: (acc, cb) => (process.env.FAKE_SHORTCUT_TAKEN === '1' ? false : (shortcuts.set(acc, cb), rec('globalShortcut.register', acc), true)),
     unregister: (acc) => (shortcuts.delete(acc), rec('globalShortcut.unregister', acc)),
   },
   safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '', getSelectedStorageBackend: () => 'basic_text' },
