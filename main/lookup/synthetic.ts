@@ -161,7 +161,11 @@ export function cachedSyntheticDatabase(dir: string, accounts: number, log: (m: 
     }
     for (const f of [`${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
     renameSync(tmp, file);
-  } else log(`using cached ${file}`);
+  } else {
+    log(`using cached ${file}`);
+    // A cache built before a later migration is brought up to date the way a user's store is.
+    openSqlite(file).close();
+  }
   const db = new Database(file, { readonly: true });
   try {
     return { file, sample: sampleOf(db) };
