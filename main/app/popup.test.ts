@@ -1,13 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { PopupService, type KeyInput, type PopupWindowLike } from './popup.js';
+import { atPopupRoot, PopupService, type KeyInput, type PopupWindowLike } from './popup.js';
 
 class FakeWindow extends EventEmitter {
   visible = false;
   destroyed = false;
   focused = 0;
   loaded: string[] = [];
-  webContents = new EventEmitter();
+  url = 'app://skrode/index.html#/popup';
+  webContents = Object.assign(new EventEmitter(), { getURL: () => this.url });
   show() {
     this.visible = true;
   }
@@ -76,6 +77,20 @@ describe('PopupService', () => {
     expect(w.visible).toBe(true);
     expect(w.key({ type: 'keyDown', key: 'Escape' })).toBe(true);
     expect(w.visible).toBe(false);
+  });
+
+  it('leaves Escape to the renderer in a deeper view of the popup', async () => {
+    const { popup, windows } = setup();
+    await popup.show();
+    const w = windows[0]!;
+    w.url = 'app://skrode/index.html#/popup/person/h:1';
+    expect(w.key({ type: 'keyDown', key: 'Escape' })).toBe(false);
+    expect(w.visible).toBe(true);
+    w.url = 'app://skrode/index.html#/popup';
+    expect(w.key({ type: 'keyDown', key: 'Escape' })).toBe(true);
+    expect(atPopupRoot('app://skrode/index.html')).toBe(true);
+    expect(atPopupRoot('app://skrode/index.html#/popup?q=mira')).toBe(true);
+    expect(atPopupRoot('app://skrode/index.html#/popupx')).toBe(false);
   });
 
   it('hides when it loses focus', async () => {

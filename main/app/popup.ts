@@ -21,7 +21,10 @@ export interface PopupWindowLike {
   isDestroyed(): boolean;
   loadURL(url: string): Promise<void>;
   on(event: 'blur' | 'closed', listener: () => void): unknown;
-  webContents: { on(event: 'before-input-event', listener: (event: Preventable, input: KeyInput) => void): unknown };
+  webContents: {
+    on(event: 'before-input-event', listener: (event: Preventable, input: KeyInput) => void): unknown;
+    getURL(): string;
+  };
 }
 
 export interface PopupDeps {
@@ -50,7 +53,9 @@ export class PopupService {
       }
     });
     win.webContents.on('before-input-event', (event, input) => {
-      if (input.type === 'keyDown' && input.key === 'Escape' && !input.alt && !input.control && !input.meta && !input.shift) {
+      // Escape hides the popup from its first view; a deeper view the renderer puts in the hash
+      // (`#/popup/person/...`) gets the key itself, to go back.
+      if (input.type === 'keyDown' && input.key === 'Escape' && !input.alt && !input.control && !input.meta && !input.shift && atPopupRoot(win.webContents.getURL())) {
         event.preventDefault();
         this.hide();
       }
@@ -79,4 +84,11 @@ export class PopupService {
     if (this.visible()) this.hide();
     else await this.show();
   }
+}
+
+/** Whether the popup shows its first view (the search), judged by the route in the hash. */
+export function atPopupRoot(url: unknown): boolean {
+  if (typeof url !== 'string') return true;
+  const hash = url.includes('#') ? url.slice(url.indexOf('#')) : '';
+  return hash === '' || hash === '#/popup' || hash === '#/popup/' || hash.startsWith('#/popup?');
 }

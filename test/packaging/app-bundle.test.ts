@@ -78,14 +78,16 @@ describe('out/app/main.cjs with a stand-in electron', () => {
       expect(w.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false, preload: path.join(dir, 'app', 'out', 'preload.cjs') });
     }
 
-    // Tray, hotkey, and the popup shown for a second instance's --lookup, hidden by the hotkey.
+    // Tray, hotkey, and the popup: shown for a second instance's --lookup, hidden by Escape, shown by the hotkey.
     expect(s.trayMenu).toEqual(['Look up someone...', 'Open Skrode', 'separator', 'Ingestion: not configured', 'Import a file...', 'separator', 'Quit Skrode']);
     expect(s.shortcuts).toEqual(['CommandOrControl+Shift+K']);
     const popup = s.windows.find((w) => w.title === 'Skrode lookup');
     const main = s.windows.find((w) => w.title === 'Skrode');
     expect(main?.loaded).toEqual(['app://skrode/index.html#/main/people']);
     expect(popup?.loaded).toEqual(['app://skrode/index.html#/popup']);
-    expect(s.popupVisibleAfterHotkey).toBe(false);
+    expect(s.popupVisibleAfterLookup).toBe(true);
+    expect(s.popupVisibleAfterEscape).toBe(false);
+    expect(s.popupVisibleAfterHotkey).toBe(true);
 
     // Leaving the app is denied; a web page would open in the browser, a file: URL never.
     expect(s.navigationPrevented).toBe(true);

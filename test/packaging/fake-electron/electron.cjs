@@ -62,6 +62,7 @@ class BrowserWindow extends EventEmitter {
     this.destroyed = false;
     this.webContents = new EventEmitter();
     this.webContents.setWindowOpenHandler = (h) => (this.webContents.openHandler = h);
+    this.webContents.getURL = () => this.loaded.at(-1) ?? '';
     windows.push(this);
     rec('BrowserWindow', { title: options.title, webPreferences: options.webPreferences, frame: options.frame });
     app.emit('web-contents-created', {}, this.webContents);
@@ -161,10 +162,14 @@ async function scenario() {
   s.navigationPrevented = prevented;
   s.windowOpen = windows[0].webContents.openHandler({ url: 'file:///etc/passwd' });
   await sleep(20);
-  // Pressing the hotkey toggles the popup off again.
+  // Escape hides the popup; the hotkey shows it again.
+  const popup = windows.find((w) => w.options.frame === false);
+  s.popupVisibleAfterLookup = popup?.visible;
+  popup?.webContents.emit('before-input-event', { preventDefault: () => {} }, { type: 'keyDown', key: 'Escape' });
+  s.popupVisibleAfterEscape = popup?.visible;
   shortcuts.get(s.shortcuts[0])?.();
   await sleep(20);
-  s.popupVisibleAfterHotkey = windows.find((w) => w.options.frame === false)?.visible;
+  s.popupVisibleAfterHotkey = popup?.visible;
   app.quit();
   await sleep(10_000);
   log.scenario.timedOut = true;
