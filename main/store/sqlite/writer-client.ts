@@ -1,7 +1,12 @@
 // The caller's side of the writer thread: starts it, numbers each call, and settles the promise
 // when the answer with that number comes back. If the thread dies, every call still waiting is
-// rejected (nothing hangs), and later calls fail at once. The thread keeps the process alive only
-// while a call is waiting, so a command that forgets close() still exits once its writes are done.
+// rejected (nothing hangs), and later calls fail at once. The process is kept alive only while a
+// call (or close()) is waiting, so a command that forgets close() still exits once its writes are
+// done. That is done with a timer of our own, not by ref()/unref() of the Worker: the Worker's
+// liveness is two handles (the thread and its message port) whose ref state Node also changes
+// itself around the thread's exit, and a promise awaited at top level with nothing referenced
+// left makes Node end the process with code 13 ("unsettled top-level await"). A timer is
+// referenced exactly while we say so, whatever the thread and its port are doing.
 
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../../util/worker-entry.js';
@@ -30,6 +35,8 @@ export class WriterClient {
   private readonly pending = new Map<number, Pending>();
   private dead: Error | undefined;
   private closing = false;
+  /** Referenced while a call or close() waits; see the header. */
+  private keepAlive: ReturnType<typeof setInterval> | undefined;
   /** The writer thread's id (differs from the caller's). */
   threadId = -1;
 
@@ -38,12 +45,26 @@ export class WriterClient {
       const p = this.pending.get(res.seq);
       if (!p) return;
       this.pending.delete(res.seq);
-      if (this.pending.size === 0 && !this.closing) worker.unref();
+      this.release();
       if (res.ok) p.resolve(res.value);
       else p.reject(revive(res.error));
     });
     worker.on('error', (e) => this.fail(new WriterExitedError(`the SQLite writer thread failed: ${e.message}`)));
     worker.on('exit', (code) => this.fail(new WriterExitedError(`the SQLite writer thread exited (code ${code})`)));
+    // The thread never holds the process by itself (after the listeners: adding a 'message'
+    // listener would reference its port again).
+    worker.unref();
+  }
+
+  private hold(): void {
+    this.keepAlive ??= setInterval(() => {}, 1_000_000_000);
+  }
+
+  private release(): void {
+    if (this.keepAlive !== undefined && this.pending.size === 0 && !this.closing) {
+      clearInterval(this.keepAlive);
+      this.keepAlive = undefined;
+    }
   }
 
   /** Start the writer thread and open (migrating if needed) the database in it. */
@@ -65,6 +86,7 @@ export class WriterClient {
       this.pending.delete(seq);
       p.reject(new WriterExitedError(`${e.message}; call ${p.method} was not completed`));
     }
+    this.release();
   }
 
   call<T = unknown>(method: string, ...args: unknown[]): Promise<T> {
@@ -72,12 +94,13 @@ export class WriterClient {
     const seq = ++this.seq;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(seq, { resolve: resolve as (v: unknown) => void, reject, method });
-      this.worker.ref();
+      this.hold();
       const req: WriterRequest = { seq, method, args };
       try {
         this.worker.postMessage(req);
       } catch (e) {
         this.pending.delete(seq);
+        this.release();
         reject(e as Error);
       }
     });
@@ -86,16 +109,21 @@ export class WriterClient {
   /** Close the database in the thread and let the thread end. */
   async close(): Promise<void> {
     if (this.dead) return;
-    // Stay referenced until the thread has really gone, so `await close()` always settles.
+    // Stay alive until the thread has really gone, so `await close()` always settles.
     this.closing = true;
-    this.worker.ref();
-    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.hold();
     try {
-      await this.call('close');
-    } catch {
-      await this.worker.terminate();
+      const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+      try {
+        await this.call('close');
+      } catch {
+        await this.worker.terminate();
+      }
+      await exited;
+    } finally {
+      this.closing = false;
+      this.release();
     }
-    await exited;
   }
 
   /** For tests: kill the thread as a crash would. */
