@@ -47,7 +47,23 @@ export async function chooseImporter(path: string, forced?: string): Promise<Imp
   return best.imp;
 }
 
-export async function runImport(store: Store, paths: string[], opts: { as?: string; quiet?: boolean }): Promise<number> {
+// Config sections that importers read (the email capture policy, feed settings): plain data,
+// passed as ImportContext.options. Only these are resolved, so no connection is built.
+const IMPORTER_SECTIONS = ['email', 'feeds'] as const;
+
+export async function importerOptions(configFile: string | undefined): Promise<Record<string, unknown>> {
+  const { loadConfig } = await import('../config/index.js');
+  const config = loadConfig({ config: configFile });
+  const options: Record<string, unknown> = {};
+  for (const key of IMPORTER_SECTIONS) if (config.has(key)) options[key] = config.resolve(key);
+  return options;
+}
+
+export async function runImport(
+  store: Store,
+  paths: string[],
+  opts: { as?: string; quiet?: boolean; options?: Record<string, unknown> },
+): Promise<number> {
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = () => {
@@ -69,7 +85,7 @@ export async function runImport(store: Store, paths: string[], opts: { as?: stri
         if (printed++ < MAX_PRINTED_PROBLEMS) process.stderr.write(`${bar ? '\n' : ''}skrode: ${p.file}${p.record ? `: ${p.record}` : ''}: ${p.reason}\n`);
       };
       const t0 = Date.now();
-      const summary = await importer.run(path, { store, problem, progress: (p) => bar.update(p), signal: controller.signal });
+      const summary = await importer.run(path, { store, problem, progress: (p) => bar.update(p), signal: controller.signal, options: opts.options ?? {} });
       bar.done();
       if (printed > MAX_PRINTED_PROBLEMS) process.stderr.write(`skrode: ... and ${printed - MAX_PRINTED_PROBLEMS} more problems\n`);
       const counts = Object.entries(summary.counts).map(([k, v]) => `${v} ${k}`).join(', ');

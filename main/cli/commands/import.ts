@@ -1,6 +1,6 @@
 // `skrode import PATH... [--as NAME]`: recognise what each path is (by content) and import it.
 import type { Command } from 'commander';
-import { withStore } from '../open-store.js';
+import { globalOptions, withStore } from '../open-store.js';
 
 export function register(program: Command): void {
   program
@@ -11,12 +11,13 @@ export function register(program: Command): void {
     .option('--list', 'list the importers and exit')
     .option('--quiet', 'no progress bar')
     .action(async (paths: string[], opts: { as?: string; list?: boolean; quiet?: boolean }) => {
-      const { runImport, listImporters } = await import('../import-run.js');
+      const { runImport, listImporters, importerOptions } = await import('../import-run.js');
       if (opts.list) {
         process.stdout.write(await listImporters());
         return;
       }
       if (paths.length === 0) throw new Error('import: give at least one path (or --list)');
-      process.exitCode = await withStore(program, (store) => runImport(store, paths, opts));
+      const options = await importerOptions(globalOptions(program).config);
+      process.exitCode = await withStore(program, (store) => runImport(store, paths, { ...opts, options }));
     });
 }
