@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoDb } from '../../main/api/testing.js';
+import { directExecutor } from '../../main/queue/sqlite/executor.js';
+import { SqliteJobQueue } from '../../main/queue/sqlite/sqlite-queue.js';
+import { openSqlite } from '../../main/store/sqlite/open.js';
 import { API_METHODS, channelOf } from '../../shared/api.js';
 import { packageRoot } from '../../main/util/worker-entry.js';
 
@@ -107,6 +110,39 @@ describe('out/app/main.cjs with a stand-in electron', () => {
     expect(log.scenario.shortcuts).toEqual([]);
     expect(log.scenario.trayMenu).toContain('Lookup hotkey: see how to set it up...');
     expect(stderr).toMatch(/hotkey: CommandOrControl\+Shift\+K could not be registered.*skrode --lookup/);
+  }, 90_000);
+
+  it("runs the config's topology in worker threads from the bundle; the tray pauses it gracefully", async () => {
+    const work = path.join(dir, 'ingest');
+    mkdirSync(work, { recursive: true });
+    const db = path.join(work, 'skrode.db');
+    const out = path.join(work, 'out.jsonl');
+    const started = path.join(work, 'started.jsonl');
+    const fixtures = path.join(root, 'test', 'topology', 'fixtures', 'targets.mjs');
+    writeFileSync(
+      path.join(work, 'config.yml'),
+      `store: !skrode/sqlite ${db}\nq: &q !skrode/queue {key: /queue/app, lease_ms: 2000}\nslow: {type: map, target: "${fixtures}:slowRecord", source: *q, delay_ms: 300, out: ${out}, started: ${started}}\nworkers: [slow]\n`,
+    );
+    openSqlite(db).close();
+    const q = new SqliteJobQueue('/queue/app', directExecutor(openSqlite(db), { owned: true }));
+    await q.pushMany(Array.from({ length: 20 }, (_, i) => ({ payload: i })));
+    const logFile = path.join(work, 'log.json');
+    const r = spawnSync(process.execPath, ['-r', register, bundle], {
+      cwd: work,
+      env: { PATH: process.env.PATH ?? '', HOME: work, SKRODE_HOME: home, FAKE_ELECTRON_LOG: logFile, FAKE_APP_PATH: path.join(dir, 'app'), FAKE_INGEST_SCENARIO: '1', FAKE_STARTED_FILE: started, FAKE_OUT_FILE: out },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const log = JSON.parse(readFileSync(logFile, 'utf8')) as Log;
+    expect(log.scenario.error, r.stderr).toBeUndefined();
+    expect(r.status, r.stderr).toBe(0);
+    expect(log.scenario).toMatchObject({ labelRunning: 'Pause ingestion', labelPaused: 'Resume ingestion' });
+    // Paused: every item begun was finished, none is in flight, the rest wait in the queue.
+    expect(log.scenario.doneAtPause).toBe(log.scenario.startedAtPause);
+    const done = log.scenario.doneAtPause as number;
+    expect(done).toBeGreaterThan(0);
+    expect(await q.stats()).toMatchObject({ inflight: 0, ready: 20 - done });
+    q.close?.();
   }, 90_000);
 
   it('a second instance hands over and quits before opening anything', () => {

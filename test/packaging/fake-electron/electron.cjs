@@ -175,6 +175,30 @@ async function scenario() {
   log.scenario.timedOut = true;
   finish(3);
 }
+// The ingestion scenario: the topology of ./config.yml runs in worker threads started from the
+// bundle; "Pause ingestion" in the tray stops it gracefully; then quit.
+async function ingestScenario() {
+  const s = log.scenario;
+  const ingestLabel = () => trays[0]?.menu?.find((i) => i.id === 'ingest')?.label;
+  const { existsSync, readFileSync } = require('node:fs');
+  const lines = (f) => (existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean).length : 0);
+  for (let i = 0; i < 1000 && ingestLabel() !== 'Pause ingestion'; i++) await sleep(20);
+  s.labelRunning = ingestLabel();
+  for (let i = 0; i < 1000 && lines(process.env.FAKE_STARTED_FILE) < 1; i++) await sleep(20);
+  trays[0].menu.find((i) => i.id === 'ingest').click();
+  for (let i = 0; i < 1000 && ingestLabel() !== 'Resume ingestion'; i++) await sleep(20);
+  s.labelPaused = ingestLabel();
+  s.startedAtPause = lines(process.env.FAKE_STARTED_FILE);
+  s.doneAtPause = lines(process.env.FAKE_OUT_FILE);
+  app.quit();
+  await sleep(20_000);
+  s.timedOut = true;
+  finish(3);
+}
+if (process.env.FAKE_INGEST_SCENARIO === '1') void ingestScenario().catch((e) => {
+  log.scenario.error = String(e && e.stack);
+  finish(4);
+});
 if (process.env.FAKE_ELECTRON_SCENARIO === '1') void scenario().catch((e) => {
   log.scenario.error = String(e && e.stack);
   finish(4);
