@@ -19,6 +19,7 @@ import { appRequest, type AppRequest } from './policy/argv.js';
 import { APP_SCHEME, appUrl } from './policy/sender.js';
 import { PopupService, POPUP_SIZE } from './popup.js';
 import { SecretStore } from './secrets.js';
+import { exportTokens, runTokenCommand, tokenRequest } from './token-command.js';
 import { guardSession, installSecurityGuards } from './security.js';
 import { safeExternalUrl } from './policy/external-links.js';
 import { claimSingleInstance } from './single-instance.js';
@@ -49,6 +50,16 @@ function main(): void {
   // Wayland: global shortcuts exist only through the desktop portal.
   if (process.platform === 'linux' && isWaylandSession(process.env)) app.commandLine.appendSwitch('enable-features', 'GlobalShortcutsPortal');
 
+  // `--set-token NAME` / `--forget-token NAME`: a short-lived process of its own (no lock, no windows).
+  const token = tokenRequest(process.argv);
+  if (token) {
+    void app
+      .whenReady()
+      .then(() => runTokenCommand(token, secretStore(home), { readStdin, out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`skrode: ${l}\n`) }))
+      .then((code) => app.exit(code), (e: unknown) => (log(String(e)), app.exit(1)));
+    return;
+  }
+
   let onRequest: (r: AppRequest) => void = () => {};
   if (!claimSingleInstance(app, (r) => onRequest(r))) return;
 
@@ -74,9 +85,17 @@ async function start(home: string, setOnRequest: (fn: (r: AppRequest) => void) =
   // Tokens kept with safeStorage reach the workers as environment variables (`!skrode/env NAME`);
   // the environment itself wins. Tokens that no longer decrypt are asked for again.
   // Linux without a keyring: tokens are refused unless the user opts in to plain-text storage.
-  const secrets = new SecretStore({ safeStorage, file: path.join(home, 'secrets.json'), allowPlainText: process.env.SKRODE_ALLOW_PLAINTEXT_SECRETS === '1' });
-  const { values, reentry } = secrets.loadAll();
-  for (const [name, value] of Object.entries(values)) if (process.env[name] === undefined) process.env[name] = value;
+  // Enter or re-enter one with `skrode-app --set-token NAME` (token-command.ts); each start of
+  // the ingestion reads them again.
+  const secrets = secretStore(home);
+  const ours = new Set<string>();
+  let reentry: { name: string; reason: string }[] = [];
+  const loadTokens = () => {
+    const loaded = secrets.loadAll();
+    reentry = loaded.reentry;
+    exportTokens(loaded.values, process.env, ours);
+  };
+  loadTokens();
 
   const [{ openApi }, { startTopology }, { loadTopologyConfig }] = await Promise.all([import('../api/open.js'), import('../topology/run.js'), import('../topology/status.js')]);
 
@@ -84,7 +103,11 @@ async function start(home: string, setOnRequest: (fn: (r: AppRequest) => void) =
   const trayRef: { current?: TrayService<Electron.Menu> } = {};
   const ingestion = new IngestionService({
     configured: () => loadTopologyConfig({}).config.has('workers'),
-    start: () => startTopology({ log: (l) => log(`topology: ${l}`), handleSignals: false }),
+    start: () => {
+      loadTokens();
+      trayRef.current?.refresh();
+      return startTopology({ log: (l) => log(`topology: ${l}`), handleSignals: false });
+    },
     onState: (s) => trayRef.current?.setIngestState(s),
     log,
   });
@@ -175,7 +198,7 @@ async function start(home: string, setOnRequest: (fn: (r: AppRequest) => void) =
   const extraItems = (): MenuItemTemplate[] => [
     ...reentry.map((r) => ({
       label: `Token ${r.name} must be entered again...`,
-      click: () => notice(`The stored token ${r.name} cannot be read`, `${r.reason}\n\nEnter it again, or give it through the environment.`),
+      click: () => notice(`The stored token ${r.name} cannot be read`, `${r.reason}\n\nEnter it again with: skrode-app --set-token ${r.name} (the token on standard input), or give it through the environment.`),
     })),
     // The hotkey did not register (or, on Wayland, may never fire): say what to do instead.
     ...(!bound.ok || bound.warning ? [{ label: 'Lookup hotkey: see how to set it up...', click: () => notice('The lookup hotkey may not work', bound.ok ? (bound.warning ?? '') : bound.reason) }] : []),
@@ -213,6 +236,23 @@ async function start(home: string, setOnRequest: (fn: (r: AppRequest) => void) =
   const first = appRequest(process.argv);
   if (first.lookup) await popup.show();
   else if (!process.argv.includes('--hidden')) await mainWindow.open();
+}
+
+
+/** Tokens with safeStorage; Linux without a keyring only with SKRODE_ALLOW_PLAINTEXT_SECRETS=1. */
+function secretStore(home: string): SecretStore {
+  return new SecretStore({ safeStorage, file: path.join(home, 'secrets.json'), allowPlainText: process.env.SKRODE_ALLOW_PLAINTEXT_SECRETS === '1' });
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > 65_536) throw new Error('the token on standard input is too long');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 main();

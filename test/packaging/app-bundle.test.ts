@@ -145,6 +145,30 @@ describe('out/app/main.cjs with a stand-in electron', () => {
     q.close?.();
   }, 90_000);
 
+  it('--set-token stores a token from stdin with safeStorage, and refuses basic_text', () => {
+    const tokenHome = path.join(dir, 'token-home');
+    mkdirSync(tokenHome, { recursive: true });
+    const run = (args: string[], env: Record<string, string>, input: string) =>
+      spawnSync(process.execPath, ['-r', register, bundle, ...args], {
+        cwd: dir,
+        input,
+        env: { PATH: process.env.PATH ?? '', HOME: dir, SKRODE_HOME: tokenHome, FAKE_ELECTRON_LOG: path.join(dir, 'token-log.json'), FAKE_APP_PATH: path.join(dir, 'app'), ...env },
+        encoding: 'utf8',
+      });
+    const ok = run(['--set-token', 'SKRODE_TEST_TOKEN'], { FAKE_SAFE_STORAGE: 'keyring' }, 'tok-en-value\n');
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/stored the token SKRODE_TEST_TOKEN/);
+    const stored = readFileSync(path.join(tokenHome, 'secrets.json'), 'utf8');
+    expect(stored).toContain('SKRODE_TEST_TOKEN');
+    expect(stored).not.toContain('tok-en-value');
+    const refused = run(['--set-token', 'OTHER_TOKEN'], { FAKE_SAFE_STORAGE: 'basic_text' }, 'v\n');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/cannot store the token for OTHER_TOKEN: no keyring/);
+    expect(readFileSync(path.join(tokenHome, 'secrets.json'), 'utf8')).not.toContain('OTHER_TOKEN');
+    const optedIn = run(['--set-token', 'OTHER_TOKEN'], { FAKE_SAFE_STORAGE: 'basic_text', SKRODE_ALLOW_PLAINTEXT_SECRETS: '1' }, 'v\n');
+    expect(optedIn.status, optedIn.stderr).toBe(0);
+  });
+
   it('a second instance hands over and quits before opening anything', () => {
     const { log, status } = runApp(dir, { SKRODE_HOME: home, FAKE_SECOND_INSTANCE: '1' });
     expect(status).toBe(0);

@@ -122,7 +122,13 @@ module.exports = {
     register: (acc, cb) => (process.env.FAKE_SHORTCUT_TAKEN === '1' ? false : (shortcuts.set(acc, cb), rec('globalShortcut.register', acc), true)),
     unregister: (acc) => (shortcuts.delete(acc), rec('globalShortcut.unregister', acc)),
   },
-  safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '', getSelectedStorageBackend: () => 'basic_text' },
+  // FAKE_SAFE_STORAGE: 'keyring' (a working keychain, XOR as its cipher), 'basic_text', or none.
+  safeStorage: {
+    isEncryptionAvailable: () => ['keyring', 'basic_text'].includes(process.env.FAKE_SAFE_STORAGE),
+    getSelectedStorageBackend: () => (process.env.FAKE_SAFE_STORAGE === 'keyring' ? 'gnome_libsecret' : 'basic_text'),
+    encryptString: (p) => Buffer.from(Buffer.from(p, 'utf8').map((b) => b ^ 0x5a)),
+    decryptString: (b) => Buffer.from(b.map((x) => x ^ 0x5a)).toString('utf8'),
+  },
   shell: { openExternal: async (u) => rec('openExternal', u) },
   dialog: {
     showErrorBox: (t, m) => rec('showErrorBox', [t, m]),
