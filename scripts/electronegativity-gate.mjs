@@ -25,7 +25,7 @@ const gotPath = requireEn.resolve('got');
 const offline = () => Promise.reject(new Error('electronegativity-gate: network disabled'));
 requireEn.cache[gotPath] = { id: gotPath, filename: gotPath, loaded: true, exports: Object.assign(offline, { default: offline }) };
 
-const SCANNED = /\.(js|jsx|ts|tsx|mjs|cjs|html|htm)$/;
+const SCANNED = /\.(js|jsx|ts|tsx|mjs|cjs|mts|cts|html|htm)$/;
 
 /**
  * The only `eng-disable` comments allowed, each a finding reviewed by hand, with why it is safe.
@@ -93,8 +93,8 @@ export function checkAppCsp(requireEn, file = path.join(root, 'main', 'app', 'po
 export async function runGate(folders = ['main', 'preload'], log = (l) => process.stdout.write(l + '\n')) {
   const electronVersion = JSON.parse(readFileSync(requireHere.resolve('electron/package.json'), 'utf8')).version;
   // One scan over a copy holding the folders side by side, so the global checks (navigation
-  // limits, permission handlers, CSP) see the whole main process and preload at once. .mjs/.cjs
-  // files are renamed .js, the extensions electronegativity reads.
+  // limits, permission handlers, CSP) see the whole main process and preload at once. .mjs/.cjs/.mts/.cts
+  // files get a .js/.ts suffix, the extensions electronegativity reads.
   const scan = mkdtempSync(path.join(tmpdir(), 'skrode-electronegativity-'));
   try {
     const expected = [];
@@ -103,8 +103,8 @@ export async function runGate(folders = ['main', 'preload'], log = (l) => proces
       cpSync(src, path.join(scan, path.basename(src)), { recursive: true, filter: (s) => !s.includes(`${path.sep}node_modules`) });
     }
     for (const file of listFiles(scan)) {
-      if (/\.(mjs|cjs)$/.test(file)) {
-        const renamed = file.replace(/\.(mjs|cjs)$/, '.$1.js');
+      if (/\.(mjs|cjs|mts|cts)$/.test(file)) {
+        const renamed = file.replace(/\.(m|c)(js|ts)$/, '.$1$2.$2');
         cpSync(file, renamed);
         rmSync(file);
         expected.push(renamed);
@@ -123,8 +123,13 @@ export async function runGate(folders = ['main', 'preload'], log = (l) => proces
       console.log = quiet;
     }
     const rel = (f) => path.relative(scan, f).split(path.sep).join('/');
-    const suppressions = checkSuppressions(expected, (f) => rel(f).replace(/\.(mjs|cjs)\.js$/, '.$1'));
-    const problems = [...suppressions.problems];
+    // Files it would skip without a word: not listed by its loader, or of a type it has no parser for.
+    const distDir = path.dirname(enPath);
+    const listed = new Set(await requireEn(path.join(distDir, 'util', 'index.js')).list_files(scan));
+    const { sourceExtensions } = requireEn(path.join(distDir, 'parser', 'types.js'));
+    const skipped = expected.filter((f) => !listed.has(f) || sourceExtensions[path.extname(f).slice(1).toLowerCase()] === undefined);
+    const suppressions = checkSuppressions(expected, (f) => rel(f).replace(/\.((?:m|c)(js|ts))\.(js|ts)$/, '.$1'));
+    const problems = [...suppressions.problems, ...skipped.map((f) => `unscanned file ${rel(f)} (electronegativity would skip it)`)];
     for (const issue of result.issues) {
       problems.push(`finding ${issue.id} (${issue.severity?.name ?? '?'}, ${issue.confidence?.name ?? '?'}) at ${issue.file}:${issue.location?.line ?? '?'}:${issue.location?.column ?? '?'}: ${issue.description ?? ''}`.trim());
     }
