@@ -34,7 +34,7 @@ const SCANNED = /\.(js|jsx|ts|tsx|mjs|cjs|mts|cts|html|htm)$/;
  */
 export const REVIEWED = [
   { file: 'main/app/main.ts', rule: 'OPEN_EXTERNAL_JS_CHECK', why: 'the URL passed to shell.openExternal is the output of safeExternalUrl (https/http/mailto only, no credentials, no local hosts), checked on the same line' },
-  { file: 'main/app/main.ts', rule: 'PRELOAD_JS_CHECK', why: 'the preload (preload/index.ts) exposes only the frozen SkrodeApi object; preload/index.test.ts checks its keys and that no ipcRenderer leaks' },
+  { file: 'main/app/security.ts', rule: 'PRELOAD_JS_CHECK', why: 'the preload (preload/index.ts) exposes only the frozen SkrodeApi object; preload/index.test.ts checks its keys and that no ipcRenderer leaks' },
   { file: 'main/app/policy/csp.ts', rule: 'CSP_GLOBAL_CHECK', why: "csp-evaluator marks script-src 'self' as possibly weak (JSONP, uploads); app://skrode serves only our own renderer build" },
 ];
 

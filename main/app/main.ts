@@ -20,7 +20,7 @@ import { APP_SCHEME, appUrl } from './policy/sender.js';
 import { PopupService, POPUP_SIZE } from './popup.js';
 import { SecretStore } from './secrets.js';
 import { exportTokens, runTokenCommand, tokenRequest } from './token-command.js';
-import { guardSession, installSecurityGuards } from './security.js';
+import { createSecureWindow, guardSession, installSecurityGuards } from './security.js';
 import { safeExternalUrl } from './policy/external-links.js';
 import { claimSingleInstance } from './single-instance.js';
 import { TrayService, type MenuItemTemplate } from './tray.js';
@@ -118,61 +118,26 @@ async function start(home: string, setOnRequest: (fn: (r: AppRequest) => void) =
     url: appUrl('popup'),
     log,
     create: () =>
-      new BrowserWindow({
-        ...POPUP_SIZE,
-        show: false,
-        frame: false,
-        resizable: false,
-        movable: true,
-        skipTaskbar: true,
-        alwaysOnTop: true,
-        fullscreenable: false,
-        title: 'Skrode lookup',
-        // Stated in full on every window (STYLE §10.11), and checked by the electronegativity gate.
-        webPreferences: {
-          preload, // eng-disable PRELOAD_JS_CHECK (reviewed: preload/index.ts exposes only the frozen SkrodeApi)
-          contextIsolation: true,
-          sandbox: true,
-          nodeIntegration: false,
-          nodeIntegrationInWorker: false,
-          nodeIntegrationInSubFrames: false,
-          webviewTag: false,
-          webSecurity: true,
-          allowRunningInsecureContent: false,
-          experimentalFeatures: false,
-          navigateOnDragDrop: false,
-          safeDialogs: true,
-          spellcheck: false,
-          disableBlinkFeatures: 'Auxclick',
+      createSecureWindow(
+        BrowserWindow,
+        {
+          ...POPUP_SIZE,
+          show: false,
+          frame: false,
+          resizable: false,
+          movable: true,
+          skipTaskbar: true,
+          alwaysOnTop: true,
+          fullscreenable: false,
+          title: 'Skrode lookup',
         },
-      }),
+        preload,
+      ),
   });
   const mainWindow = new MainWindowService({
     log,
     create: () =>
-      new BrowserWindow({
-        width: 1100,
-        height: 760,
-        show: false,
-        title: 'Skrode',
-        icon: path.join(icons, 'icon-256.png'),
-        webPreferences: {
-          preload, // eng-disable PRELOAD_JS_CHECK (reviewed: preload/index.ts exposes only the frozen SkrodeApi)
-          contextIsolation: true,
-          sandbox: true,
-          nodeIntegration: false,
-          nodeIntegrationInWorker: false,
-          nodeIntegrationInSubFrames: false,
-          webviewTag: false,
-          webSecurity: true,
-          allowRunningInsecureContent: false,
-          experimentalFeatures: false,
-          navigateOnDragDrop: false,
-          safeDialogs: true,
-          spellcheck: false,
-          disableBlinkFeatures: 'Auxclick',
-        },
-      }),
+      createSecureWindow(BrowserWindow, { width: 1100, height: 760, show: false, title: 'Skrode', icon: path.join(icons, 'icon-256.png') }, preload),
   });
 
   const hotkey = new HotkeyService({ globalShortcut, onPress: () => void popup.toggle(), env: process.env, log });

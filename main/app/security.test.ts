@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { describeUrl, guardContents, guardSession, installSecurityGuards, isRequestAllowed, type GuardedContents, type GuardedSession } from './security.js';
+import { createSecureWindow, describeUrl, guardContents, guardSession, installSecurityGuards, isRequestAllowed, type GuardedContents, type GuardedSession } from './security.js';
 
 class FakeContents extends EventEmitter {
   openHandler: ((d: { url: string }) => { action: 'deny' }) | undefined;
@@ -145,6 +145,39 @@ describe('session guards', () => {
     expect(isRequestAllowed('data:image/png;base64,AAAA')).toBe(true);
     expect(isRequestAllowed('data:text/html,<b>')).toBe(false);
     expect(isRequestAllowed(undefined)).toBe(false);
+  });
+});
+
+describe('createSecureWindow', () => {
+  class FakeWindow {
+    constructor(readonly options: Record<string, unknown>) {}
+  }
+
+  it('makes every window with every guard stated', () => {
+    const w = createSecureWindow(FakeWindow, { title: 'Skrode', width: 10 }, '/p/preload.cjs');
+    expect(w.options).toMatchObject({ title: 'Skrode', width: 10 });
+    expect(w.options.webPreferences).toEqual({
+      preload: '/p/preload.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      spellcheck: false,
+      disableBlinkFeatures: 'Auxclick',
+    });
+  });
+
+  it('ignores webPreferences a caller slips in', () => {
+    const sneaky = { title: 'x', webPreferences: { nodeIntegration: true, sandbox: false } } as unknown as { title: string };
+    const w = createSecureWindow(FakeWindow, sneaky, '/p/preload.cjs');
+    expect(w.options.webPreferences).toMatchObject({ nodeIntegration: false, sandbox: true });
   });
 });
 

@@ -1,8 +1,8 @@
 // Every security guard of the desktop app, installed in one place before any window exists
 // (Actual's security.ts, Electron's security checklist):
 //
-// - every renderer sandboxed (app.enableSandbox); every window states its locked-down
-//   webPreferences in full where it is created (main.ts; the electronegativity gate checks them);
+// - every renderer sandboxed (app.enableSandbox); every window made by createSecureWindow, with
+//   its locked-down webPreferences stated in full (the electronegativity gate checks them);
 // - navigation (will-navigate, will-redirect, will-frame-navigate) to anything but our own
 //   app://skrode pages is denied; web pages the user clicks open in their browser, and only after
 //   the external-link allowlist (policy/external-links.ts) accepts them;
@@ -45,6 +45,36 @@ export interface SecurityDeps {
   /** Opens a URL in the user's browser or mail program (shell.openExternal). */
   openExternal(url: string): unknown;
   log?: (line: string) => void;
+}
+
+/** A window constructor (Electron's BrowserWindow, or a fake in tests). */
+export type WindowConstructor<W, O> = new (options: O & { webPreferences: Record<string, unknown> }) => W;
+
+/**
+ * Every window of the app is made here, with its webPreferences stated in full and not
+ * overridable by the caller (STYLE §10.11); the electronegativity gate reads this literal.
+ */
+export function createSecureWindow<W, O extends object>(BrowserWindow: WindowConstructor<W, O>, options: O & { webPreferences?: never }, preload: string): W {
+  const { webPreferences: _ignored, ...rest } = options as O & { webPreferences?: unknown };
+  return new BrowserWindow({
+    ...(rest as O),
+    webPreferences: {
+      preload, // eng-disable PRELOAD_JS_CHECK (reviewed: preload/index.ts exposes only the frozen SkrodeApi)
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      spellcheck: false,
+      disableBlinkFeatures: 'Auxclick',
+    },
+  });
 }
 
 /** Must run before the app is ready (enableSandbox only works then). */

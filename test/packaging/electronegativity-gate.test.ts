@@ -20,7 +20,7 @@ describe('scripts/electronegativity-gate.mjs', () => {
     const r = await gate.runGate(['main', 'preload'], (l) => logs.push(l));
     expect(r.problems).toEqual([]);
     expect(r.files).toBeGreaterThan(50);
-    expect(r.reviewed.every((x) => /^(main\/app\/main\.ts|main\/app\/policy\/csp\.ts):\d+ /.test(x))).toBe(true);
+    expect(r.reviewed.every((x) => /^(main\/app\/main\.ts|main\/app\/security\.ts|main\/app\/policy\/csp\.ts):\d+ /.test(x))).toBe(true);
     expect(logs[0]).toMatch(/0 findings, 0 parse errors/);
   }, 120_000);
 
