@@ -106,20 +106,46 @@ export function pushJobs(db: Db, items: readonly PushJobArgs[]): { id: number; d
 }
 
 /**
- * Lease up to `limit` deliverable items (oldest first) to `owner`. Returns them with their
- * fencing token and the attempt number of this delivery.
+ * Lease up to `limit` deliverable items (oldest first) to `owner`. Returns them with the attempt
+ * number of this delivery and a fencing token of their own (the claim's random token and the
+ * item's id), so each delivery of each item is told apart from every other.
  */
 export function claimJobs(db: Db, a: ClaimArgs): ClaimedJob[] {
+  return immediate(db, () => claimIn(db, a));
+}
+
+function claimIn(db: Db, a: ClaimArgs): ClaimedJob[] {
   const token = randomBytes(12).toString('hex');
+  const rows = stmt(
+    db,
+    `update jobs set state = 'leased', attempts = attempts + 1, lease_until = ?, lease_token = ? || '.' || id, owner = ?, updated_at = ?
+     where id in (select id from jobs where queue = ? and state = 'ready' and available_at <= ? order by available_at, id limit ?)
+     returning id, payload, attempts, max_attempts as maxAttempts, lease_token as token`,
+  ).all(a.now + a.leaseMs, token, a.owner, a.now, a.queue, a.now, a.limit) as ClaimedJob[];
+  rows.sort((x, y) => x.id - y.id);
+  return rows;
+}
+
+export interface CycleArgs {
+  /** Leases whose items were handled: removed (when still held under that token). */
+  acks: readonly LeaseRef[];
+  /** Then lease more items, when given (limit 0: none). */
+  claim?: ClaimArgs | null;
+  /** Then hand back expired leases of that queue first, when given. */
+  reclaim?: { queue: string; now: number; maxAttempts?: number } | null;
+}
+
+/**
+ * A consumer's one round trip: acknowledge what it finished, recover expired leases, and claim
+ * what it has room for, in one transaction (one commit, one hop to the writer thread).
+ */
+export function cycleJobs(db: Db, a: CycleArgs): { acked: number; jobs: ClaimedJob[]; reclaimed: { requeued: number; dead: number } | null } {
   return immediate(db, () => {
-    const rows = stmt(
-      db,
-      `update jobs set state = 'leased', attempts = attempts + 1, lease_until = ?, lease_token = ?, owner = ?, updated_at = ?
-       where id in (select id from jobs where queue = ? and state = 'ready' and available_at <= ? order by available_at, id limit ?)
-       returning id, payload, attempts, max_attempts as maxAttempts`,
-    ).all(a.now + a.leaseMs, token, a.owner, a.now, a.queue, a.now, a.limit) as Omit<ClaimedJob, 'token'>[];
-    rows.sort((x, y) => x.id - y.id);
-    return rows.map((r) => ({ ...r, token }));
+    let acked = 0;
+    for (const l of a.acks) if (ackJob(db, l)) acked++;
+    const reclaimed = a.reclaim ? reclaimIn(db, a.reclaim) : null;
+    const jobs = a.claim && a.claim.limit > 0 ? claimIn(db, a.claim) : [];
+    return { acked, jobs, reclaimed };
   });
 }
 
@@ -128,20 +154,22 @@ export function claimJobs(db: Db, a: ClaimArgs): ClaimedJob[] {
  * they have had all their deliveries. Returns how many were recovered and dead-lettered.
  */
 export function reclaimExpired(db: Db, a: { queue: string; now: number; maxAttempts?: number }): { requeued: number; dead: number } {
-  return immediate(db, () => {
-    const dead = stmt(
-      db,
-      `update jobs set state = 'dead', lease_until = null, lease_token = null, owner = null, updated_at = ?,
-         last_error = 'lease expired ' || attempts || ' times (the consumer died or hung)' || coalesce('; before that: ' || last_error, '')
-       where queue = ? and state = 'leased' and lease_until <= ? and attempts >= coalesce(?, max_attempts)`,
-    ).run(a.now, a.queue, a.now, a.maxAttempts ?? null).changes;
-    const requeued = stmt(
-      db,
-      `update jobs set state = 'ready', available_at = ?, lease_until = null, lease_token = null, owner = null, updated_at = ?
-       where queue = ? and state = 'leased' and lease_until <= ?`,
-    ).run(a.now, a.now, a.queue, a.now).changes;
-    return { requeued, dead };
-  });
+  return immediate(db, () => reclaimIn(db, a));
+}
+
+function reclaimIn(db: Db, a: { queue: string; now: number; maxAttempts?: number }): { requeued: number; dead: number } {
+  const dead = stmt(
+    db,
+    `update jobs set state = 'dead', lease_until = null, lease_token = null, owner = null, updated_at = ?,
+       last_error = 'lease expired ' || attempts || ' times (the consumer died or hung)' || coalesce('; before that: ' || last_error, '')
+     where queue = ? and state = 'leased' and lease_until <= ? and attempts >= coalesce(?, max_attempts)`,
+  ).run(a.now, a.queue, a.now, a.maxAttempts ?? null).changes;
+  const requeued = stmt(
+    db,
+    `update jobs set state = 'ready', available_at = ?, lease_until = null, lease_token = null, owner = null, updated_at = ?
+     where queue = ? and state = 'leased' and lease_until <= ?`,
+  ).run(a.now, a.now, a.queue, a.now).changes;
+  return { requeued, dead };
 }
 
 /** The item was handled: remove it. False when the lease was lost (someone else holds it now). */
@@ -184,6 +212,11 @@ export function releaseJob(db: Db, a: LeaseRef & { now: number }): boolean {
        where id = ? and lease_token = ? and state = 'leased'`,
     ).run(a.now, a.now, a.id, a.token).changes === 1
   );
+}
+
+/** Return several unfinished items at once (unstarted prefetched items on close); how many were still held. */
+export function releaseJobs(db: Db, a: { leases: readonly LeaseRef[]; now: number }): number {
+  return immediate(db, () => a.leases.reduce((n, l) => n + (releaseJob(db, { ...l, now: a.now }) ? 1 : 0), 0));
 }
 
 /** Renew leases still held; returns the ids whose lease was lost. */
@@ -242,7 +275,9 @@ export const jobsWriterMethods = {
   'jobs.ack': ackJob,
   'jobs.ackMany': ackJobs,
   'jobs.fail': failJob,
+  'jobs.cycle': cycleJobs,
   'jobs.release': releaseJob,
+  'jobs.releaseMany': releaseJobs,
   'jobs.extend': extendLeases,
   'jobs.counts': jobCounts,
   'jobs.listDead': listDeadJobs,
