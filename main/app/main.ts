@@ -60,13 +60,20 @@ function main(): void {
     return;
   }
 
-  let onRequest: (r: AppRequest) => void = () => {};
+  // A second launch while this one is still starting: keep its request until the windows exist.
+  let pending: AppRequest | undefined;
+  let onRequest: (r: AppRequest) => void = (r) => (pending = r);
   if (!claimSingleInstance(app, (r) => onRequest(r))) return;
 
   // The desktop keeps the app in the tray: closing every window does not quit.
   app.on('window-all-closed', () => {});
 
-  void app.whenReady().then(() => start(home, (fn) => (onRequest = fn))).catch((e: unknown) => {
+  const setOnRequest = (fn: (r: AppRequest) => void) => {
+    onRequest = fn;
+    if (pending) fn(pending);
+    pending = undefined;
+  };
+  void app.whenReady().then(() => start(home, setOnRequest)).catch((e: unknown) => {
     log(`cannot start: ${(e as Error).stack ?? String(e)}`);
     dialog.showErrorBox('Skrode cannot start', (e as Error).message);
     app.exit(1);
