@@ -23,12 +23,13 @@ async function endToEnd(exec: JobsExecutor, n: number, concurrency: number, wind
   let resolveAll!: () => void;
   const all = new Promise<void>((r) => (resolveAll = r));
   const t0 = performance.now();
-  const consumer = q.consume(
-    () => {
+  // An item counts once its acknowledgement is committed (onDone), not when its handler ran.
+  const consumer = q.consume(() => {}, {
+    concurrency,
+    onDone: () => {
       if (++done === n) resolveAll();
     },
-    { concurrency },
-  );
+  });
   // `window` producers, each pushing its next item once its previous push is committed.
   let next = 0;
   const producer = async () => {

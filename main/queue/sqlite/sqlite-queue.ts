@@ -145,6 +145,9 @@ interface Held extends ClaimedJob {
   leaseUntil: number;
 }
 
+/** After a claim that drained the queue, how long to let items gather before the next one. */
+const LINGER_MS = 2;
+
 class SqliteConsumer implements Consumer {
   private readonly stopping = new AbortController();
   private readonly force = new AbortController();
@@ -210,6 +213,21 @@ class SqliteConsumer implements Consumer {
     });
   }
 
+  /** A timer only a stop cuts short (a finishing handler does not). */
+  private pause(ms: number): Promise<void> {
+    const signal = this.stopping.signal;
+    if (signal.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
   private async run(): Promise<void> {
     const { leaseMs, maxAttempts } = this.queue.options;
     const name = this.queue.name;
@@ -249,8 +267,15 @@ class SqliteConsumer implements Consumer {
           this.held.set(job.id, h);
           this.buffer.push(h);
         }
-        if (result.jobs.length > 0) idle = 5;
-        else if (this.buffer.length === 0) {
+        if (result.jobs.length > 0) {
+          idle = 5;
+          if (result.jobs.length < room) {
+            // The queue is drained: start what came, and let a few more items arrive (and these
+            // acknowledgements gather) before the next claim, rather than claim them one by one.
+            this.startBuffered();
+            await this.pause(LINGER_MS);
+          }
+        } else if (this.buffer.length === 0) {
           // Nothing to do: poll again later, less often the longer the queue stays empty.
           await this.wait(idle);
           idle = Math.min(this.tuning.pollMaxMs, idle * 2);
