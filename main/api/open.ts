@@ -4,6 +4,7 @@
 
 import type { SettingsDto, SkrodeApi } from '../../shared/api.js';
 import type { StoreDescriptor } from '../config/index.js';
+import type { WriterCaller } from '../queue/sqlite/executor.js';
 import { createSkrodeApi, type IngestControl } from './create.js';
 import type { SettingsHolder } from './settings.js';
 
@@ -20,6 +21,8 @@ export interface OpenApiOptions {
 export interface OpenedApi {
   api: SkrodeApi;
   store: StoreDescriptor;
+  /** A SQLite store's writer, for the desktop app's topology to share (startTopology sqliteWriter). */
+  sqliteWriter?: WriterCaller;
   close(): Promise<void>;
 }
 
@@ -44,6 +47,7 @@ export async function openApi(options: OpenApiOptions): Promise<OpenedApi> {
   try {
     let lookupBackend;
     let posts;
+    let sqliteWriter: WriterCaller | undefined;
     if (target.kind === 'sqlite') {
       const [{ SqliteLookupBackend }, { SqlitePostReader }, { SqliteStore }] = await Promise.all([
         import('../lookup/sqlite-backend.js'),
@@ -53,6 +57,7 @@ export async function openApi(options: OpenApiOptions): Promise<OpenedApi> {
       if (!(store instanceof SqliteStore)) throw new Error('expected a SQLite store');
       lookupBackend = new SqliteLookupBackend(store.readDb);
       posts = new SqlitePostReader(store.readDb);
+      sqliteWriter = store.writer;
     } else {
       const [{ PostgresLookupBackend }, { PostgresPostReader }, { PostgresStore }] = await Promise.all([
         import('../lookup/postgres-backend.js'),
@@ -86,6 +91,7 @@ export async function openApi(options: OpenApiOptions): Promise<OpenedApi> {
     return {
       api,
       store: target,
+      ...(sqliteWriter ? { sqliteWriter } : {}),
       close: async () => {
         await api.close();
         await store.close();

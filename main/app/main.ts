@@ -106,21 +106,7 @@ async function start(home: string, setOnRequest: (fn: (r: AppRequest) => void) =
 
   const [{ openApi }, { startTopology }, { loadTopologyConfig }] = await Promise.all([import('../api/open.js'), import('../topology/run.js'), import('../topology/status.js')]);
 
-  // The tray is made after the API; the ingestion reports its state to it once it exists.
-  const trayRef: { current?: TrayService<Electron.Menu> } = {};
-  const ingestion = new IngestionService({
-    configured: () => loadTopologyConfig({}).config.has('workers'),
-    start: () => {
-      loadTokens();
-      trayRef.current?.refresh();
-      return startTopology({ log: (l) => log(`topology: ${l}`), handleSignals: false });
-    },
-    onState: (s) => trayRef.current?.setIngestState(s),
-    log,
-  });
-
-  const opened: OpenedApi = await openApi({ host: 'electron', ingest: ingestion });
-
+  // Made first (its window only on first show): the API's hidePopup hides it.
   const popup = new PopupService({
     url: appUrl('popup'),
     log,
@@ -141,6 +127,27 @@ async function start(home: string, setOnRequest: (fn: (r: AppRequest) => void) =
         preload,
       ),
   });
+  // The tray is made after the API; the ingestion reports its state to it once it exists.
+  const trayRef: { current?: TrayService<Electron.Menu> } = {};
+  const openedRef: { current?: OpenedApi } = {};
+  const ingestion = new IngestionService({
+    configured: () => loadTopologyConfig({}).config.has('workers'),
+    start: () => {
+      loadTokens();
+      trayRef.current?.refresh();
+      // On the same SQLite file as the API, the topology shares the API store's writer thread.
+      const topologyStore = loadTopologyConfig({}).store;
+      const o = openedRef.current;
+      const shared = o?.sqliteWriter && topologyStore.kind === 'sqlite' && o.store.kind === 'sqlite' && topologyStore.path === o.store.path ? o.sqliteWriter : undefined;
+      return startTopology({ log: (l) => log(`topology: ${l}`), handleSignals: false, ...(shared ? { sqliteWriter: shared } : {}) });
+    },
+    onState: (s) => trayRef.current?.setIngestState(s),
+    log,
+  });
+
+  const opened: OpenedApi = await openApi({ host: 'electron', ingest: ingestion, hidePopup: () => popup.hide() });
+  openedRef.current = opened;
+
   const mainWindow = new MainWindowService({
     log,
     create: () =>

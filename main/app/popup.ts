@@ -1,17 +1,8 @@
 // The lookup popup: a small frameless window toggled by the global hotkey (or `skrode --lookup`),
-// focused when shown, hidden on Escape or when it loses focus. It is created once and reused
+// focused when shown, hidden when it loses focus or on Escape. Escape is the renderer's: it first
+// undoes (person view -> results -> clear the query), and with nothing left asks the main process
+// through SkrodeApi.hidePopup, which calls hide() here. It is created once and reused
 // (hidden, not closed), so the next toggle shows it at once with the renderer already loaded.
-
-import type { Preventable } from './security.js';
-
-export interface KeyInput {
-  type: string;
-  key: string;
-  alt?: boolean;
-  control?: boolean;
-  meta?: boolean;
-  shift?: boolean;
-}
 
 export interface PopupWindowLike {
   show(): void;
@@ -21,10 +12,6 @@ export interface PopupWindowLike {
   isDestroyed(): boolean;
   loadURL(url: string): Promise<void>;
   on(event: 'blur' | 'closed', listener: () => void): unknown;
-  webContents: {
-    on(event: 'before-input-event', listener: (event: Preventable, input: KeyInput) => void): unknown;
-    getURL(): string;
-  };
 }
 
 export interface PopupDeps {
@@ -50,14 +37,6 @@ export class PopupService {
       if (this.win === win) {
         this.win = undefined;
         this.ready = undefined;
-      }
-    });
-    win.webContents.on('before-input-event', (event, input) => {
-      // Escape hides the popup from its first view; a deeper view the renderer puts in the hash
-      // (`#/popup/person/...`) gets the key itself, to go back.
-      if (input.type === 'keyDown' && input.key === 'Escape' && !input.alt && !input.control && !input.meta && !input.shift && atPopupRoot(win.webContents.getURL())) {
-        event.preventDefault();
-        this.hide();
       }
     });
     this.ready = win.loadURL(this.deps.url).catch((e: unknown) => this.deps.log?.(`popup: could not load the lookup page: ${(e as Error).message}`));
@@ -86,9 +65,3 @@ export class PopupService {
   }
 }
 
-/** Whether the popup shows its first view (the search), judged by the route in the hash. */
-export function atPopupRoot(url: unknown): boolean {
-  if (typeof url !== 'string') return true;
-  const hash = url.includes('#') ? url.slice(url.indexOf('#')) : '';
-  return hash === '' || hash === '#/popup' || hash === '#/popup/' || hash.startsWith('#/popup?');
-}

@@ -81,7 +81,7 @@ describe('out/app/main.cjs with a stand-in electron', () => {
       expect(w.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false, preload: path.join(dir, 'app', 'out', 'preload.cjs') });
     }
 
-    // Tray, hotkey, and the popup: shown for a second instance's --lookup, hidden by Escape, shown by the hotkey.
+    // Tray, hotkey, and the popup: shown for a second instance's --lookup, hidden by the API's hidePopup (the renderer's Escape), shown by the hotkey.
     expect(s.trayMenu).toEqual(['Look up someone...', 'Open Skrode', 'separator', 'Ingestion: not configured', 'Import a file...', 'separator', 'Quit Skrode']);
     expect(s.shortcuts).toEqual(['CommandOrControl+Shift+K']);
     const popup = s.windows.find((w) => w.title === 'Skrode lookup');
@@ -89,6 +89,7 @@ describe('out/app/main.cjs with a stand-in electron', () => {
     expect(main?.loaded).toEqual(['app://skrode/index.html#/main/people']);
     expect(popup?.loaded).toEqual(['app://skrode/index.html#/popup']);
     expect(s.popupVisibleAfterLookup).toBe(true);
+    expect(s.hidePopup).toEqual({ ok: true, value: null });
     expect(s.popupVisibleAfterEscape).toBe(false);
     expect(s.popupVisibleAfterHotkey).toBe(true);
 
