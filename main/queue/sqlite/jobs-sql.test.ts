@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3';
 import { openSqlite } from '../../store/sqlite/open.js';
 import { backoffDelay } from '../backoff.js';
-import { ackJob, claimJobs, extendLeases, failJob, jobCounts, pushJob, reclaimExpired, releaseJob, requeueDeadJobs } from './jobs-sql.js';
+import { ackJob, claimJobs, cycleJobs, extendLeases, failJob, jobCounts, pushJob, reclaimExpired, releaseJob, releaseJobs, requeueDeadJobs } from './jobs-sql.js';
 
 let db: Database.Database;
 const Q = '/queue/t';
@@ -67,6 +67,42 @@ describe('jobs SQL', () => {
     const [j] = claim(1000);
     expect(releaseJob(db, { ...j!, now: 1001 })).toBe(true);
     expect(claim(1001)[0]!.attempts).toBe(1);
+  });
+
+  it('gives every item of a claim a fencing token of its own', () => {
+    push('a');
+    push('b');
+    const [a, b] = claim(1000);
+    expect(a!.token).not.toBe(b!.token);
+    // One item's token does not open another's lease.
+    expect(ackJob(db, { id: b!.id, token: a!.token })).toBe(false);
+    expect(ackJob(db, b!)).toBe(true);
+  });
+
+  it('a cycle acknowledges, reclaims and claims in one transaction, fenced like ack', () => {
+    for (let i = 0; i < 4; i++) push(i);
+    const first = claim(1000, 'a', 3);
+    const stale = claim(1000, 'x', 1); // its holder dies: lease lapses at 1100
+    const r = cycleJobs(db, {
+      acks: [first[0]!, first[1]!, { id: first[2]!.id, token: 'not-mine' }],
+      reclaim: { queue: Q, now: 1200 },
+      claim: { queue: Q, owner: 'a', leaseMs: 100, limit: 5, now: 1200 },
+    });
+    expect(r.acked).toBe(2);
+    expect(r.reclaimed).toEqual({ requeued: 2, dead: 0 }); // first[2] (lapsed too) and stale[0]
+    expect(r.jobs.map((j) => j.id).sort()).toEqual([first[2]!.id, stale[0]!.id].sort());
+    expect(r.jobs.every((j) => j.attempts === 2)).toBe(true);
+    expect(ackJob(db, stale[0]!)).toBe(false);
+    expect(cycleJobs(db, { acks: r.jobs, claim: { queue: Q, owner: 'a', leaseMs: 100, limit: 0, now: 1201 } })).toEqual({ acked: 2, jobs: [], reclaimed: null });
+    expect(jobCounts(db, { queue: Q, now: 1201 })).toEqual({ ready: 0, delayed: 0, inflight: 0, dead: 0 });
+  });
+
+  it('returns several unstarted items at once, only those still held', () => {
+    for (let i = 0; i < 3; i++) push(i);
+    const [a, b, c] = claim(1000, 'a', 3);
+    expect(releaseJobs(db, { leases: [a!, b!, { id: c!.id, token: 'old' }], now: 1001 })).toBe(2);
+    expect(jobCounts(db, { queue: Q, now: 1001 })).toEqual({ ready: 2, delayed: 0, inflight: 1, dead: 0 });
+    expect(claim(1001).map((j) => j.attempts)).toEqual([1, 1]);
   });
 
   it('dedups by key within a queue only', () => {
