@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { runBench } from './lib.js';
 import { RedisJobQueue } from '../main/queue/redis/bullmq-queue.js';
-import { REDIS_URL } from '../test/services.js';
+import { deleteRedisPrefix, REDIS_URL } from '../test/services.js';
 
 const CHUNK = 100;
 const payload = (i: number) => ({ n: i, text: 'x'.repeat(40) });
@@ -64,14 +64,7 @@ async function rawRun(prefix: string, n: number): Promise<number> {
 }
 
 async function cleanup(prefix: string): Promise<void> {
-  const r = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await r.del(...keys);
-  } while (cursor !== '0');
-  r.disconnect();
+  await deleteRedisPrefix(prefix);
 }
 
 await runBench('queue-redis', async ({ scale, log }) => {

@@ -8,11 +8,10 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { runBench } from './lib.js';
 import { RedisJobQueue } from '../main/queue/redis/bullmq-queue.js';
 import { startTopology } from '../main/topology/run.js';
-import { REDIS_URL } from '../test/services.js';
+import { deleteRedisPrefix, REDIS_URL } from '../test/services.js';
 
 async function throughput(dir: string, prefix: string, workers: number, items: number, log: (m: string) => void): Promise<number> {
   const key = `/queue/scale-${workers}`;
@@ -55,13 +54,6 @@ await runBench('topology-scale', async ({ scale, dir, log }) => {
     const four = await throughput(dir, prefix, 4, items, log);
     return { value: four, baseline: one, unit: 'items/s', extra: { items, '1 worker (items/s)': one, '2 workers (items/s)': two, '4 workers (items/s)': four, 'scaling 2/1': two / one, 'scaling 4/1': four / one } };
   } finally {
-    const r = new Redis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await r.del(...keys);
-    } while (cursor !== '0');
-    r.disconnect();
+    await deleteRedisPrefix(prefix);
   }
 });

@@ -58,3 +58,19 @@ export function chromiumAvailable(): Promise<boolean> {
 export function binaryAvailable(name: string, path: string): Promise<boolean> {
   return check(`${name} (${path})`, async () => existsSync(path));
 }
+
+/** Remove every Redis key under `prefix:` (tests and benchmarks keep theirs under a random prefix). */
+export async function deleteRedisPrefix(prefix: string, url = REDIS_URL): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const r = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await r.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    r.disconnect();
+  }
+}

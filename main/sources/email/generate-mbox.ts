@@ -4,17 +4,7 @@
 // a seed; written as a stream, so any size can be generated in flat memory.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../util/rng.js';
 
 const FIRST = ['Ada', 'Charles', 'Grace', 'Alan', 'Mary', 'Edsger', 'Barbara', 'Donald', 'Frances', 'John', 'Margaret', 'Ken', 'Dennis', 'Radia', 'Sophie', 'Tim', 'Hedy', 'Katherine', 'Claude', 'Annie'];
 const LAST = ['Lovelace', 'Babbage', 'Hopper', 'Turing', 'Somerville', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'McCarthy', 'Hamilton', 'Thompson', 'Ritchie', 'Perlman', 'Wilson', 'Berners-Lee', 'Lamarr', 'Johnson', 'Shannon', 'Easley'];
@@ -35,7 +25,7 @@ export interface GeneratedMbox {
 }
 
 export async function generateMbox(path: string, opts: GenerateMboxOptions): Promise<GeneratedMbox> {
-  const rnd = mulberry32(opts.seed ?? 1);
+  const rnd = rng(opts.seed ?? 1);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
   const nPeople = opts.people ?? 2000;
   const people = Array.from({ length: nPeople }, (_, i) => {

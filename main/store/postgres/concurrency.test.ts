@@ -4,22 +4,11 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Observation } from '../../model/observations.js';
+import { rng } from '../../util/rng.js';
 import { postgresAvailable, PG_URL } from '../../../test/services.js';
 import { openPostgresStore } from './index.js';
 import type { PostgresStore } from './store.js';
 import { dropSchema, freshPostgresStore, randomSchema, type TestStore } from './testing.js';
-
-/** Deterministic PRNG (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function makeBatches(seed: number, count: number, size: number): Observation[][] {
   const r = rng(seed);
