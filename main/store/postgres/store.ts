@@ -14,6 +14,7 @@ import * as identity from './identity.js';
 import { readPerson } from './person.js';
 import { isoOf, isUuid, pgText } from './sql-values.js';
 import { withTransaction } from './tx.js';
+import { COUNTS_SQL, countsFromRow } from '../counts-sql.js';
 
 export interface PostgresStoreOptions {
   /** Retries of a whole transaction after a deadlock or serialization failure. */
@@ -170,43 +171,8 @@ export class PostgresStore implements Store {
 
   counts(): Promise<StoreCounts> {
     return this.read(async (client) => {
-      const r = await client.query<Record<string, string>>(`select
-        (select count(*) from humans) as humans,
-        (select count(*) from personas) as personas,
-        (select count(*) from accounts) as accounts,
-        (select count(*) from names) as names,
-        (select count(*) from posts) as posts,
-        (select count(*) from posts where poster is null) as stubs,
-        (select count(*) from posts where tombstone) as tombstones,
-        (select count(*) from account_relationships) as account_relationships,
-        (select count(*) from post_relationships) as post_relationships,
-        (select count(*) from post_distribution) as distribution,
-        (select count(*) from post_interactions) as interactions,
-        (select count(*) from links) as links,
-        (select count(*) from evidence) as evidence,
-        (select count(*) from lists) as lists,
-        (select count(*) from notes) as notes,
-        (select count(*) from merge_log where undone_at is null) as merges`);
-      const row = r.rows[0]!;
-      const n = (k: string) => Number(row[k]);
-      return {
-        humans: n('humans'),
-        personas: n('personas'),
-        accounts: n('accounts'),
-        names: n('names'),
-        posts: n('posts'),
-        stubs: n('stubs'),
-        tombstones: n('tombstones'),
-        accountRelationships: n('account_relationships'),
-        postRelationships: n('post_relationships'),
-        distribution: n('distribution'),
-        interactions: n('interactions'),
-        links: n('links'),
-        evidence: n('evidence'),
-        lists: n('lists'),
-        notes: n('notes'),
-        merges: n('merges'),
-      };
+      const r = await client.query<Record<string, string>>(COUNTS_SQL);
+      return countsFromRow(r.rows[0]!);
     });
   }
 

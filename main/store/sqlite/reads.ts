@@ -7,6 +7,7 @@ import { parseExternalId } from '../../model/external-id.js';
 import type { AccountDto, NameDto, NoteDto, PersonaDto, PersonaRelDto, PersonDto } from '../../../shared/people.js';
 import type { StoreCounts } from '../port.js';
 import { isoOf } from './writer.js';
+import { COUNTS_SQL, countsFromRow } from '../counts-sql.js';
 
 type Db = Database.Database;
 type Stmt = Database.Statement;
@@ -54,23 +55,7 @@ export class SqliteReads {
       personaOf: p('select persona from accounts where external_id = ?'),
       mergeLog: p('select id, op, winner, loser, at, undone_at as undoneAt, reason from merge_log order by at, rowid'),
       cursor: p('select value from ingest_cursors where source = ? and key = ?'),
-      counts: p(`select
-        (select count(*) from humans) as humans,
-        (select count(*) from personas) as personas,
-        (select count(*) from accounts) as accounts,
-        (select count(*) from names) as names,
-        (select count(*) from posts) as posts,
-        (select count(*) from posts where poster is null) as stubs,
-        (select count(*) from posts where tombstone = 1) as tombstones,
-        (select count(*) from account_relationships) as accountRelationships,
-        (select count(*) from post_relationships) as postRelationships,
-        (select count(*) from post_distribution) as distribution,
-        (select count(*) from post_interactions) as interactions,
-        (select count(*) from links) as links,
-        (select count(*) from evidence) as evidence,
-        (select count(*) from lists) as lists,
-        (select count(*) from notes) as notes,
-        (select count(*) from merge_log where undone_at is null) as merges`),
+      counts: p(COUNTS_SQL),
     };
   }
 
@@ -158,7 +143,7 @@ export class SqliteReads {
   }
 
   counts(): StoreCounts {
-    return this.s.counts!.get() as StoreCounts;
+    return countsFromRow(this.s.counts!.get() as Record<string, unknown>);
   }
 
   mergeLog(): { id: string; op: string; winner: string; loser: string; at: string; undoneAt: string | null; reason: string | null }[] {
