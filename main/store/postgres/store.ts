@@ -6,8 +6,9 @@
 import type pg from 'pg';
 import type { ApplyResult, Observation, PersonaRel } from '../../model/observations.js';
 import { emptyApplyResult } from '../../model/observations.js';
-import { LIMITS, ValidationError, validateBatch } from '../../model/validate.js';
+import { LIMITS } from '../../model/validate.js';
 import type { PersonDto } from '../../../shared/people.js';
+import { acceptBatch } from '../accept-batch.js';
 import { StoreError, type LinkRecord, type MergeRecord, type Store, type StoreCounts } from '../port.js';
 import { applyBatch } from './apply.js';
 import * as identity from './identity.js';
@@ -66,13 +67,7 @@ export class PostgresStore implements Store {
   }
 
   async apply(batch: readonly Observation[]): Promise<ApplyResult> {
-    let valid: Observation[];
-    try {
-      valid = validateBatch(batch);
-    } catch (e) {
-      if (e instanceof ValidationError) throw new StoreError(`batch rejected, nothing applied: ${e.message}`, 'invalid');
-      throw e;
-    }
+    const valid = acceptBatch(batch);
     if (!valid.length) return emptyApplyResult();
     const outcome = await this.tx((client) => applyBatch(
         {

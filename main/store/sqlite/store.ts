@@ -3,8 +3,8 @@
 // mode sees every committed transaction. The writer migrates the file before the reader opens.
 
 import type { ApplyResult, Observation, PersonaRel } from '../../model/observations.js';
-import { validateBatch, ValidationError } from '../../model/validate.js';
 import type { PersonDto } from '../../../shared/people.js';
+import { acceptBatch } from '../accept-batch.js';
 import { StoreError, type LinkRecord, type MergeRecord, type Store, type StoreCounts } from '../port.js';
 import { openSqlite, type SqliteDb } from './open.js';
 import { SqliteReads } from './reads.js';
@@ -62,14 +62,8 @@ export class SqliteStore implements Store {
   }
 
   async apply(batch: readonly Observation[]): Promise<ApplyResult> {
-    let valid: Observation[];
-    try {
-      // Validated here, on the caller's thread, so the writer spends its time on SQL.
-      valid = validateBatch(batch);
-    } catch (e) {
-      if (e instanceof ValidationError) throw new StoreError(`batch rejected, nothing applied: ${e.message}`, 'invalid');
-      throw e;
-    }
+    // Validated here, on the caller's thread, so the writer spends its time on SQL.
+    const valid = acceptBatch(batch);
     return this.writer.call<ApplyResult>('apply', packBatch(valid));
   }
 
