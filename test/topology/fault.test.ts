@@ -91,6 +91,14 @@ async function drained(q: RedisJobQueue, timeoutMs: number): Promise<void> {
   }
 }
 
+/** Push items 0..n-1 in small batches, with a pause between them, while a fault is injected. */
+async function produce(q: RedisJobQueue, n: number): Promise<void> {
+  for (let i = 0; i < n; i += 5) {
+    await q.pushMany(Array.from({ length: 5 }, (_, k) => ({ payload: { n: i + k }, dedupKey: `item-${i + k}` })));
+    await sleep(30);
+  }
+}
+
 async function stopHosts(hosts: Host[]): Promise<(number | null)[]> {
   for (const h of hosts) if (h.proc.exitCode === null) h.proc.kill('SIGTERM');
   return Promise.all(hosts.map((h) => h.exited));
@@ -224,12 +232,7 @@ describe.runIf(canRun)('topology under faults (real processes, Redis, Postgres)'
     const q = new RedisJobQueue('/queue/fault/items', { url: redis.url }, { prefix: s.prefix });
     const h = startHost(s.config, 'host-r', dir);
     hosts.push(h);
-    const producing = (async () => {
-      for (let n = 0; n < N; n += 5) {
-        await q.pushMany(Array.from({ length: 5 }, (_, i) => ({ payload: { n: n + i }, dedupKey: `item-${n + i}` })));
-        await sleep(30);
-      }
-    })();
+    const producing = produce(q, N);
     while (deliveries(s.log).items.size < N / 4) await sleep(50);
     await redis.kill();
     await sleep(1500);
@@ -255,12 +258,7 @@ describe.runIf(canRun)('topology under faults (real processes, Redis, Postgres)'
       const q = new RedisJobQueue('/queue/fault/items', { url: redis.url }, { prefix: s.prefix });
       const h = startHost(s.config, 'host-pg', dir);
       hosts.push(h);
-      const producing = (async () => {
-        for (let n = 0; n < N; n += 5) {
-          await q.pushMany(Array.from({ length: 5 }, (_, i) => ({ payload: { n: n + i }, dedupKey: `item-${n + i}` })));
-          await sleep(30);
-        }
-      })();
+      const producing = produce(q, N);
       while (deliveries(s.log).items.size < N / 4) await sleep(50);
       await cluster.crash();
       await sleep(2000);
