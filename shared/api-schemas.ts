@@ -11,6 +11,19 @@ const limit = z.number().int().min(1).max(200);
 /** An ISO date (2026-11-29) or date-time; checked again by the implementation. */
 const isoTime = z.string().max(40).regex(/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, 'an ISO date or date-time');
 const noArgs = z.strictObject({}).optional();
+/** A top-level key of config.yml that the Sources page may write. */
+const configKey = z.string().min(1).max(64).regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'a name of letters, digits, _ and - (starting with a letter or _)');
+/** Environment-variable style, as `!skrode/env NAME` refers to it. */
+const secretName = z.string().min(1).max(100).regex(/^[A-Z][A-Z0-9_]*$/, 'upper case letters, digits and _ (like SKRODE_MAIL_PASSWORD)');
+const sourceInput = z.union([
+  z.string().max(4096),
+  z.number().finite(),
+  z.boolean(),
+  z.array(z.string().max(4096)).max(1000),
+  z.strictObject({ env: secretName }),
+  z.strictObject({ keep: z.literal(true) }),
+  z.null(),
+]);
 
 export const apiSchemas = {
   lookup: z.strictObject({ query: z.string().max(500), limit: limit.optional() }),
@@ -47,6 +60,19 @@ export const apiSchemas = {
   settings: noArgs,
   // Accelerator syntax (Electron): modifiers and a key joined by '+'.
   saveSettings: z.strictObject({ hotkey: z.string().min(1).max(100).regex(/^[A-Za-z0-9]+(\+[A-Za-z0-9]+)*$/, 'an accelerator such as CommandOrControl+Shift+K').optional() }),
+  sourceTypes: noArgs,
+  sources: noArgs,
+  saveSource: z.strictObject({
+    key: configKey,
+    tag: z.string().min(1).max(64).regex(/^[a-z][a-z0-9_-]*\/[a-z][a-z0-9_.-]*$/, 'a tag such as skrode/feeds'),
+    values: z.record(z.string().min(1).max(64).regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'a key name'), sourceInput).refine((v) => Object.keys(v).length <= 64, 'at most 64 fields'),
+    create: z.boolean(),
+  }),
+  removeSource: z.strictObject({ key: configKey, tag: z.string().min(1).max(64) }),
+  secrets: noArgs,
+  // The value is bounded but never echoed in an error: zod's messages name the path, not the input.
+  saveSecret: z.strictObject({ name: secretName, value: z.string().min(1, 'the secret is empty').max(16_384, 'the secret is longer than 16384 characters') }),
+  deleteSecret: z.strictObject({ name: secretName }),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 /** The argument type of a method, as the implementation receives it. */

@@ -97,6 +97,81 @@ export interface ConfigurationDto {
   error: string | null;
 }
 
+/** One field of a source's form, derived from its config tag's shape. */
+export interface SourceFieldDto {
+  /** The key in config.yml. */
+  name: string;
+  label: string;
+  hint: string | null;
+  kind: 'string' | 'integer' | 'number' | 'boolean' | 'url' | 'choice' | 'list';
+  /** For `choice`. */
+  choices?: string[];
+  optional: boolean;
+  /** What the field wants, in words ("an integer from 60 to 604800"). */
+  expects: string;
+  /** A token or password: never written to config.yml in clear (see saveSecret). */
+  secret: boolean;
+  /** The value used when an optional field is left empty. */
+  default: string | number | boolean | null;
+}
+
+/** A kind of source the user can add (a registered config tag, `!skrode/feeds`). */
+export interface SourceTypeDto {
+  tag: string;
+  label: string;
+  description: string;
+  suggestedKey: string;
+  /** Whether it runs as an ingestion worker (listed in `workers:`), or is settings others use. */
+  worker: boolean;
+  fields: SourceFieldDto[];
+}
+
+/** A field's value as configured: a secret is only ever named, never shown. */
+export type SourceValueDto = string | number | boolean | string[] | { env: string } | { keychain: string } | { inFile: true } | null;
+
+/** A value sent from the form: a secret by its environment name, or `keep` to leave it as written. */
+export type SourceInputDto = string | number | boolean | string[] | { env: string } | { keep: true } | null;
+
+export interface SourceDto {
+  key: string;
+  tag: string;
+  label: string;
+  values: Record<string, SourceValueDto>;
+  /** Listed in `workers:` (for worker sources). */
+  listed: boolean;
+  /** The line of config.yml it is written on. */
+  line: number;
+}
+
+export interface SourcesDto {
+  /** The file read, or null (built-in defaults). */
+  file: string | null;
+  /** Where a change is written (the file read, else config.yml in the data folder). */
+  writeTo: string;
+  sources: SourceDto[];
+  /** Why config.yml could not be read, if it could not. */
+  error: string | null;
+}
+
+export type SaveSourceResultDto =
+  | { ok: true; file: string; /** What happens next, in words (the ingestion restarting ...). */ ingestion: string }
+  | { ok: false; /** field: a field name, `key` for the name, or null for the whole form. */ errors: { field: string | null; message: string }[] };
+
+/** A secret's state; its value never leaves the main process. */
+export interface SecretDto {
+  name: string;
+  /** stored: in the keychain; needs-reentry: stored but no longer decrypts; environment: set in
+   *  the process environment; missing: config.yml names it but it is nowhere. */
+  state: 'stored' | 'needs-reentry' | 'environment' | 'missing';
+}
+
+export interface SecretsDto {
+  /** Whether secrets can be stored here (the desktop app's keychain), and if not why. */
+  canStore: boolean;
+  reason: string | null;
+  secrets: SecretDto[];
+}
+
 export interface SettingsDto {
   hotkey: string;
   store: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -136,10 +211,24 @@ export interface SkrodeApi {
    * (serve, the main window) nothing happens.
    */
   hidePopup(): Promise<void>;
-  /** The sources, queues and stores config.yml configures (read-only; edit the file to change them). */
+  /** The sources, queues and stores config.yml configures (read-only; sources are changed with saveSource). */
   configuration(): Promise<ConfigurationDto>;
   settings(): Promise<SettingsDto>;
   saveSettings(args: { hotkey?: string }): Promise<SettingsDto>;
+  /** The kinds of source that can be added (registered config tags with a form). */
+  sourceTypes(): Promise<SourceTypeDto[]>;
+  /** The sources config.yml configures, secrets named only. */
+  sources(): Promise<SourcesDto>;
+  /** Add (create) or change a source in config.yml, checked by the config loader first; the
+   *  running ingestion is restarted gracefully to pick it up. */
+  saveSource(args: { key: string; tag: string; values: Record<string, SourceInputDto>; create: boolean }): Promise<SaveSourceResultDto>;
+  removeSource(args: { key: string; tag: string }): Promise<{ file: string; ingestion: string }>;
+  /** Names and states of the secrets (never their values). */
+  secrets(): Promise<SecretsDto>;
+  /** Keep a secret in the OS keychain under NAME (`!skrode/env NAME` in config.yml); refused
+   *  where there is no keychain (`skrode serve`). */
+  saveSecret(args: { name: string; value: string }): Promise<void>;
+  deleteSecret(args: { name: string }): Promise<void>;
 }
 
 export type ApiMethod = keyof SkrodeApi;
@@ -163,6 +252,13 @@ export const API_METHODS: readonly ApiMethod[] = [
   'configuration',
   'settings',
   'saveSettings',
+  'sourceTypes',
+  'sources',
+  'saveSource',
+  'removeSource',
+  'secrets',
+  'saveSecret',
+  'deleteSecret',
 ];
 
 export function isApiMethod(name: unknown): name is ApiMethod {

@@ -3,7 +3,7 @@
 // handlers and `skrode serve` both call this object (through ./dispatch.ts, which validates the
 // arguments first), so the renderer sees the same behaviour under both.
 
-import type { ConfigurationDto, ImportJobDto, PostDto, SettingsDto, SkrodeApi } from '../../shared/api.js';
+import type { ConfigurationDto, ImportJobDto, PostDto, SaveSourceResultDto, SettingsDto, SkrodeApi } from '../../shared/api.js';
 import type { LookupHit, PersonDto } from '../../shared/people.js';
 import type { TopologyStatusDto } from '../../shared/topology.js';
 import { personToVCard, vdirFileName } from '../export/vcard/person-card.js';
@@ -13,11 +13,15 @@ import type { Store } from '../store/port.js';
 import { ApiError } from './errors.js';
 import { ImportJobs } from './import-jobs.js';
 import type { PostReader } from './posts.js';
+import { deleteSecret, saveSecret, secretsDto, type SecretKeeper } from './secrets.js';
 import { memorySettings, type SettingsHolder } from './settings.js';
+import { referencedSecretNames, sourceTypes, type ConfigSources } from './sources.js';
 
 export interface IngestControl {
   paused(): boolean;
   setPaused(paused: boolean): void | Promise<void>;
+  /** Stop gracefully and start again from the config (after config.yml or a secret changed). */
+  reload?(): Promise<void>;
 }
 
 export interface SkrodeApiDeps {
@@ -37,6 +41,14 @@ export interface SkrodeApiDeps {
   ingest?: IngestControl;
   settings?: SettingsHolder;
   imports?: ImportJobs;
+  /** config.yml's sources, for the Sources page; absent: nothing can be added here. */
+  sources?: ConfigSources;
+  /** The keychain (the desktop app); absent under `serve`, where secrets are refused. */
+  secrets?: SecretKeeper;
+  /** Called after a secret was stored or removed (the desktop app reloads its workers' tokens). */
+  onSecretsChanged?: () => void;
+  /** The environment secrets may be set in instead (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export const DEFAULT_LOOKUP_LIMIT = 8;
@@ -60,6 +72,20 @@ function timeBound(value: string | undefined, what: string, endOfDay: boolean): 
 export function createSkrodeApi(deps: SkrodeApiDeps): SkrodeApi & { close(): Promise<void> } {
   const settings = deps.settings ?? memorySettings();
   const imports = deps.imports ?? new ImportJobs(deps.store);
+
+  const env = deps.env ?? process.env;
+  const noSources = () => new ApiError('no config.yml is in play in this process, so sources cannot be changed here', 'unavailable');
+
+  /** After config.yml changed: the ingestion of this process restarts gracefully, if it runs here. */
+  const afterChange = (): string => {
+    if (deps.ingest?.reload) {
+      if (deps.ingest.paused()) return 'Ingestion is paused; it uses the change when resumed.';
+      void deps.ingest.reload().catch(() => {});
+      return 'The ingestion restarts with the change (items in hand are finished first; see the status page).';
+    }
+    return 'No ingestion runs in this process: restart `skrode topology run` (or the desktop app) to use the change.';
+  };
+  const withIngestion = (r: SaveSourceResultDto): SaveSourceResultDto => (r.ok ? { ...r, ingestion: afterChange() } : r);
 
   const settingsDto = (): SettingsDto => ({
     hotkey: settings.get().hotkey,
@@ -144,6 +170,31 @@ export function createSkrodeApi(deps: SkrodeApiDeps): SkrodeApi & { close(): Pro
     async saveSettings({ hotkey }) {
       if (hotkey !== undefined) await settings.save({ hotkey });
       return settingsDto();
+    },
+
+    sourceTypes: async () => sourceTypes(),
+    sources: async () => deps.sources?.list() ?? { file: null, writeTo: '', sources: [], error: 'no config.yml is in play in this process' },
+    async saveSource(args) {
+      if (!deps.sources) throw noSources();
+      return withIngestion(await deps.sources.save(args));
+    },
+    async removeSource(args) {
+      if (!deps.sources) throw noSources();
+      const r = withIngestion(await deps.sources.remove(args));
+      if (!r.ok) throw new ApiError(r.errors.map((e) => e.message).join('; '), 'invalid');
+      return { file: r.file, ingestion: r.ingestion };
+    },
+    async secrets() {
+      const referenced = deps.sources ? referencedSecretNames(deps.sources.list().sources) : [];
+      return secretsDto(deps.secrets, referenced, env);
+    },
+    async saveSecret({ name, value }) {
+      saveSecret(deps.secrets, name, value);
+      deps.onSecretsChanged?.();
+    },
+    async deleteSecret({ name }) {
+      deleteSecret(deps.secrets, name);
+      deps.onSecretsChanged?.();
     },
 
     close: () => imports.close(),

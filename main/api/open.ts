@@ -6,6 +6,7 @@ import type { SettingsDto, SkrodeApi } from '../../shared/api.js';
 import type { StoreDescriptor } from '../config/index.js';
 import type { WriterCaller } from '../queue/sqlite/executor.js';
 import { createSkrodeApi, type IngestControl } from './create.js';
+import type { SecretKeeper } from './secrets.js';
 import type { SettingsHolder } from './settings.js';
 
 export interface OpenApiOptions {
@@ -16,6 +17,9 @@ export interface OpenApiOptions {
   settings?: SettingsHolder;
   /** The desktop app's popup window. */
   hidePopup?: () => void | Promise<void>;
+  /** The desktop app's keychain; absent under `serve` (secrets are then refused). */
+  secrets?: SecretKeeper;
+  onSecretsChanged?: () => void;
 }
 
 export interface OpenedApi {
@@ -37,10 +41,11 @@ function publicUrl(url: string): string {
 }
 
 export async function openApi(options: OpenApiOptions): Promise<OpenedApi> {
-  const [{ configuredStore, openStore }, { fileSettings }, { dataDir, ensureDataDir }] = await Promise.all([
+  const [{ configuredStore, openStore }, { fileSettings }, { dataDir, ensureDataDir }, { ConfigSources }] = await Promise.all([
     import('../store/from-config.js'),
     import('./settings.js'),
     import('../util/data-dir.js'),
+    import('./sources.js'),
   ]);
   const target = await configuredStore({ db: options.db, config: options.config });
   const store = await openStore(target);
@@ -86,6 +91,9 @@ export async function openApi(options: OpenApiOptions): Promise<OpenedApi> {
       configuration,
       ...(options.ingest ? { ingest: options.ingest } : {}),
       ...(options.hidePopup ? { hidePopup: options.hidePopup } : {}),
+      sources: new ConfigSources({ config: options.config }),
+      ...(options.secrets ? { secrets: options.secrets } : {}),
+      ...(options.onSecretsChanged ? { onSecretsChanged: options.onSecretsChanged } : {}),
       settings: options.settings ?? fileSettings(ensureDataDir(dataDir())),
     });
     return {

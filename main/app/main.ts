@@ -92,8 +92,8 @@ async function start(home: string, setOnRequest: (fn: (r: AppRequest) => void) =
   // Tokens kept with safeStorage reach the workers as environment variables (`!skrode/env NAME`);
   // the environment itself wins. Tokens that no longer decrypt are asked for again.
   // Linux without a keyring: tokens are refused unless the user opts in to plain-text storage.
-  // Enter or re-enter one with `skrode-app --set-token NAME` (token-command.ts); each start of
-  // the ingestion reads them again.
+  // Enter or re-enter one on the Sources page (saveSecret) or with `skrode-app --set-token NAME`
+  // (token-command.ts); each start of the ingestion reads them again.
   const secrets = secretStore(home);
   const ours = new Set<string>();
   let reentry: { name: string; reason: string }[] = [];
@@ -145,7 +145,14 @@ async function start(home: string, setOnRequest: (fn: (r: AppRequest) => void) =
     log,
   });
 
-  const opened: OpenedApi = await openApi({ host: 'electron', ingest: ingestion, hidePopup: () => popup.hide() });
+  // The Sources page stores tokens through the API (saveSecret): the workers get them when the
+  // ingestion restarts, which a change of config.yml or of a token triggers (gracefully).
+  const onSecretsChanged = () => {
+    loadTokens();
+    trayRef.current?.refresh();
+    void ingestion.reload();
+  };
+  const opened: OpenedApi = await openApi({ host: 'electron', ingest: ingestion, hidePopup: () => popup.hide(), secrets, onSecretsChanged });
   openedRef.current = opened;
 
   const mainWindow = new MainWindowService({

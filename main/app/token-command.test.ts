@@ -69,4 +69,13 @@ describe('exportTokens', () => {
     exportTokens({ A_TOKEN: 'two' }, env, ours);
     expect(env.A_TOKEN).toBe('two');
   });
+
+  it('removes a token it set once the token is deleted, never one from the real environment', () => {
+    const env: Record<string, string | undefined> = { USER_SET: 'from-env' };
+    const ours = new Set<string>();
+    exportTokens({ A_TOKEN: 'one', USER_SET: 'stored' }, env, ours);
+    exportTokens({}, env, ours);
+    expect(env).toEqual({ USER_SET: 'from-env' });
+    expect([...ours]).toEqual([]);
+  });
 });

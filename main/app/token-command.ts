@@ -54,8 +54,14 @@ export async function runTokenCommand(request: TokenRequest, secrets: SecretStor
 }
 
 /** Put the stored tokens into the environment the workers inherit (`!skrode/env NAME`). Names
- *  the user set in the real environment are left alone; names set here earlier are refreshed. */
+ *  the user set in the real environment are left alone; names set here earlier are refreshed,
+ *  and removed once their token is no longer stored. */
 export function exportTokens(values: Record<string, string>, env: Record<string, string | undefined>, ours: Set<string>): void {
+  for (const name of [...ours]) {
+    if (Object.hasOwn(values, name)) continue;
+    delete env[name];
+    ours.delete(name);
+  }
   for (const [name, value] of Object.entries(values)) {
     if (env[name] !== undefined && !ours.has(name)) continue;
     env[name] = value;

@@ -16,10 +16,20 @@ export interface CheckContext {
   fail(reason: string, path: KeyPath): never;
 }
 
+/** What kind of value a field takes, for a form derived from a tag's shape (the Sources page). */
+export type FieldInfo =
+  | { kind: 'string' | 'integer' | 'number' | 'boolean' | 'url' | 'any' | 'ref' | 'either' }
+  | { kind: 'choice'; choices: readonly string[] }
+  | { kind: 'list'; item: FieldInfo }
+  | { kind: 'object'; fields: Readonly<Record<string, Field<unknown>>> };
+
 export interface Field<T> {
   readonly optional: boolean;
   /** What the field wants, for messages: "an integer from 1 to 65535". */
   readonly expects: string;
+  /** Its kind (and for optional fields the value used when it is left out). */
+  readonly info?: FieldInfo;
+  readonly fallback?: unknown;
   check(value: unknown, path: KeyPath, ctx: CheckContext): T;
 }
 
@@ -41,10 +51,11 @@ function describeValue(value: unknown, mode: CheckMode): string {
   return `${typeof value} ${shown.length > 40 ? shown.slice(0, 37) + '...' : shown}`;
 }
 
-function scalarField<T>(expects: string, convert: (value: unknown) => T | undefined): Field<T> {
+function scalarField<T>(expects: string, convert: (value: unknown) => T | undefined, info: FieldInfo): Field<T> {
   return {
     optional: false,
     expects,
+    info,
     check(value, path, ctx) {
       if (ctx.mode === 'load' && deferred(value)) return value as T;
       const out = convert(value);
@@ -63,7 +74,7 @@ export function string(options: { nonEmpty?: boolean; pattern?: RegExp; expects?
     if (options.nonEmpty && s === '') return undefined;
     if (options.pattern && !options.pattern.test(s)) return undefined;
     return s;
-  });
+  }, { kind: 'string' });
 }
 
 export function integer(options: { min?: number; max?: number } = {}): Field<number> {
@@ -76,7 +87,7 @@ export function integer(options: { min?: number; max?: number } = {}): Field<num
     if (min !== undefined && n < min) return undefined;
     if (max !== undefined && n > max) return undefined;
     return n;
-  });
+  }, { kind: 'integer' });
 }
 
 export function number(options: { min?: number; max?: number } = {}): Field<number> {
@@ -88,7 +99,7 @@ export function number(options: { min?: number; max?: number } = {}): Field<numb
     if (min !== undefined && n < min) return undefined;
     if (max !== undefined && n > max) return undefined;
     return n;
-  });
+  }, { kind: 'number' });
 }
 
 const TRUE = new Set(['true', 'yes', 'on', '1']);
@@ -104,11 +115,11 @@ export function boolean(): Field<boolean> {
       if (FALSE.has(s)) return false;
     }
     return undefined;
-  });
+  }, { kind: 'boolean' });
 }
 
 export function oneOf<const V extends string>(values: readonly V[]): Field<V> {
-  return scalarField(`one of ${values.join(', ')}`, (v) => (typeof v === 'string' && (values as readonly string[]).includes(v) ? (v as V) : undefined));
+  return scalarField(`one of ${values.join(', ')}`, (v) => (typeof v === 'string' && (values as readonly string[]).includes(v) ? (v as V) : undefined), { kind: 'choice', choices: values });
 }
 
 /** A URL with one of the given schemes (`postgres:`, `redis:`...). */
@@ -120,12 +131,12 @@ export function url(protocols: readonly string[]): Field<string> {
     } catch {
       return undefined;
     }
-  });
+  }, { kind: 'url' });
 }
 
 /** Anything at all, passed through unchecked. */
 export function any(): Field<unknown> {
-  return { optional: false, expects: 'a value', check: (v) => v };
+  return { optional: false, expects: 'a value', info: { kind: 'any' }, check: (v) => v };
 }
 
 /** Another tagged object, usually an alias (`conn: *redis`). At build time it is the built object. */
@@ -135,6 +146,7 @@ export function ref<T = unknown>(tags: string | readonly string[]): Field<T> {
   return {
     optional: false,
     expects,
+    info: { kind: 'ref' },
     check(value, path, ctx) {
       const tag = value instanceof Lazy ? value.tag : tagOf(value);
       if (tag === undefined || !list.includes(tag)) ctx.fail(`expected ${expects}, got ${describeValue(value, ctx.mode)}`, path);
@@ -147,6 +159,7 @@ export function list<T>(item: Field<T>): Field<T[]> {
   return {
     optional: false,
     expects: `a list of ${item.expects}`,
+    info: { kind: 'list', item: item.info ?? { kind: 'any' } },
     check(value, path, ctx) {
       if (!Array.isArray(value)) return ctx.fail(`expected a list, got ${describeValue(value, ctx.mode)}`, path);
       return value.map((v, i) => item.check(v, [...path, i], ctx));
@@ -160,6 +173,8 @@ export function optional<T>(field: Field<T>, fallback?: T): Field<T | undefined>
   return {
     optional: true,
     expects: field.expects,
+    ...(field.info ? { info: field.info } : {}),
+    fallback,
     check(value, path, ctx) {
       if (value === undefined || value === null) return fallback;
       return field.check(value, path, ctx);
@@ -173,6 +188,7 @@ export function either<A, B>(a: Field<A>, b: Field<B>): Field<A | B> {
   return {
     optional: false,
     expects,
+    info: { kind: 'either' },
     check(value, path, ctx) {
       for (const f of [a, b] as Field<A | B>[]) {
         let failed = false;
@@ -209,6 +225,7 @@ export function object<S extends Shape>(shape: S, options: ObjectOptions = {}): 
   return {
     optional: false,
     expects: 'a mapping',
+    info: { kind: 'object', fields: shape },
     check(value, path, ctx) {
       if (value === null || value === undefined) value = {};
       if (typeof value !== 'object' || Array.isArray(value) || value instanceof Lazy || tagOf(value)) {

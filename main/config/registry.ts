@@ -49,6 +49,25 @@ export interface TagDefinition<T = unknown, V = unknown> {
   /** A secret source (`!skrode/env`, `!skrode/keychain`): nested in another tag's value, it stands
    *  for the string it yields, resolved when that other object is built. */
   secretSource?: boolean;
+  /** A source the user can add from the Sources page (a form derived from `shape`). */
+  source?: SourceKind;
+}
+
+/**
+ * How a source tag appears on the Sources page and, when it runs as a topology worker, which
+ * worker it is: a top-level `name: !skrode/feeds {...}` listed in `workers:` is read by the
+ * topology as the mapping `{type, target, ...defaults, ...the tag's keys}` (ConfigSection.section).
+ */
+export interface SourceKind {
+  /** "Web feeds (RSS, Atom, JSON Feed)". */
+  label: string;
+  /** One sentence for the form. */
+  description: string;
+  /** The suggested key for a new one (`feeds`, `imap`). */
+  suggestedKey: string;
+  worker?: { type: 'map' | 'custom' | 'periodic'; target: string; defaults?: Readonly<Record<string, unknown>> };
+  /** Per key: a label and a hint for the form (keys without one are labelled by their name). */
+  fields?: Readonly<Record<string, { label?: string; hint?: string }>>;
 }
 
 // The registry stores definitions of any value type; callers get their own type back.
@@ -79,4 +98,9 @@ export function getTag(tag: string): AnyTagDefinition | undefined {
 
 export function knownTags(): string[] {
   return [...registry.keys()].sort();
+}
+
+/** The tags the user can add as sources, by label. */
+export function sourceTags(): AnyTagDefinition[] {
+  return [...registry.values()].filter((d) => d.source !== undefined).sort((a, b) => a.source!.label.localeCompare(b.source!.label));
 }

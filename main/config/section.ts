@@ -58,6 +58,7 @@ export class ConfigSection {
   section(key: string): ConfigSection {
     const v = this.raw[key];
     if (!this.has(key)) throw this.error(undefined, `missing key ${JSON.stringify(key)}`);
+    if (v instanceof Lazy && v.def.source?.worker) return new ConfigSection(this.source, this.#workerOf(v, v.def.source.worker), [...this.path, key]);
     if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Lazy) throw this.error(key, 'expected a mapping');
     return new ConfigSection(this.source, v as Record<string, unknown>, [...this.path, key]);
   }
@@ -104,6 +105,18 @@ export class ConfigSection {
     const v = this.raw[key];
     if (!(v instanceof Lazy) || !list.includes(v.tag)) throw this.error(key, `expected ${want}${v instanceof Lazy ? `, got !${v.tag}` : ''}`);
     return v.get() as T;
+  }
+
+  /** A source tag as the topology reads a worker: its kind and target, defaults, then its keys. */
+  #workerOf(lazy: Lazy, worker: { type: string; target: string; defaults?: Readonly<Record<string, unknown>> }): Record<string, unknown> {
+    const own = lazy.raw !== null && typeof lazy.raw === 'object' && !Array.isArray(lazy.raw) ? (lazy.raw as Record<string, unknown>) : {};
+    const out: Record<string, unknown> = {};
+    for (const [k, value] of Object.entries({ type: worker.type, target: worker.target, ...worker.defaults, ...own })) {
+      Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+    }
+    const info = this.source.positions.get(own);
+    this.source.positions.set(out, { pos: info?.pos ?? lazy.pos, path: lazy.path, keys: new Map(info?.keys ?? []), items: [] });
+    return out;
   }
 
   #missing<T>(key: string, fallback: T | undefined): T {

@@ -39,6 +39,17 @@ export const twitterTag = registerTag({
   summary: 'consumer_key, consumer_secret, access_token_key, access_token_secret, or bearer_token; timeout',
   secrets: [...OAUTH_KEYS, 'bearer_token', 'appKey', 'appSecret', 'accessToken', 'accessSecret', 'bearerToken'],
   shape,
+  source: {
+    label: 'X/Twitter API credentials',
+    description: 'The keys the X workers use (the timeline, users and tweets by id): a bearer token, or the four OAuth 1.0a keys.',
+    suggestedKey: 'twitter',
+    fields: {
+      bearer_token: { label: 'Bearer token', hint: 'app-only access' },
+      timeout: { label: 'Timeout (seconds)' },
+      sleep_on_rate_limit: { label: 'Wait out rate limits' },
+      base_url: { label: 'API root', hint: 'only for a test server' },
+    },
+  },
   build(v, ctx): TwitterDescriptor {
     const given = OAUTH_KEYS.filter((k) => v[k] !== undefined);
     if (given.length > 0 && given.length < OAUTH_KEYS.length) {
