@@ -30,7 +30,32 @@ describe('the SkrodeApi argument schemas', () => {
       ['startImport', { path: '' }],
       ['saveSettings', { hotkey: 'Ctrl+Shift+K; rm -rf /' }],
       ['settings', { anything: true }],
+      ['saveSource', { key: '../etc', tag: 'skrode/feeds', values: {}, create: true }],
+      ['saveSource', { key: 'blogs', tag: 'skrode/feeds', values: { feeds: [1] }, create: true }],
+      ['saveSource', { key: 'blogs', tag: 'skrode/feeds', values: { password: { env: 'lower' } }, create: true }],
+      ['saveSource', { key: 'blogs', tag: 'skrode/feeds', values: { x: { keep: false } }, create: true }],
+      ['saveSource', { key: 'blogs', tag: 'skrode/feeds', values: { 'a b': 1 }, create: true }],
+      ['saveSource', { key: 'blogs', tag: 'skrode/feeds', values: {} }],
+      ['removeSource', { key: 'blogs' }],
+      ['saveSecret', { name: 'SKRODE_X', value: '' }],
+      ['saveSecret', { name: 'skrode_x', value: 'v' }],
+      ['deleteSecret', { name: 'SKRODE X' }],
     ];
     for (const [m, args] of bad) expect(() => parseApiArgs(m, args), `${m} ${JSON.stringify(args)}`).toThrow(ApiArgsError);
+    expect(parseApiArgs('saveSource', { key: 'blogs', tag: 'skrode/feeds', values: { feeds: ['https://a.example/f'], every: 300, password: { env: 'SKRODE_P' }, token: { keep: true }, interval: null }, create: true })).toMatchObject({ key: 'blogs' });
+  });
+
+  it('never put a secret value into their messages', () => {
+    for (const value of ['x'.repeat(16_385) + 'hunter2', 42]) {
+      let message = '';
+      try {
+        parseApiArgs('saveSecret', { name: 'SKRODE_X', value });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/^saveSecret: bad arguments: value: /);
+      expect(message).not.toContain('hunter2');
+      expect(message).not.toContain('42');
+    }
   });
 });

@@ -98,6 +98,32 @@ describe('IngestionService (fake topology)', () => {
     expect(svc.current().kind).toBe('failed');
   });
 
+  it('reload stops gracefully and starts again; a paused one stays paused', async () => {
+    const { svc, runs, states } = setup();
+    await svc.start();
+    await svc.reload();
+    expect(runs).toHaveLength(2);
+    expect(runs[0]!.stops).toEqual([{}]);
+    expect(svc.current().kind).toBe('running');
+    expect(states.slice(2)).toEqual(['busy', 'busy', 'running']);
+    await svc.setPaused(true);
+    await svc.reload();
+    expect(runs).toHaveLength(2);
+    expect(svc.current().kind).toBe('paused');
+  });
+
+  it('reload after the config lost its workers leaves it stopped', async () => {
+    let configured = true;
+    const runs: ReturnType<typeof fakeRunning>[] = [];
+    const svc = new IngestionService({ configured: () => configured, start: async () => (runs.push(fakeRunning()), runs[runs.length - 1]!) });
+    await svc.start();
+    configured = false;
+    await svc.reload();
+    expect(runs[0]!.stops).toHaveLength(1);
+    expect(runs).toHaveLength(1);
+    expect(svc.current().kind).toBe('not-configured');
+  });
+
   it('close stops gracefully and nothing starts afterwards', async () => {
     const { svc, runs } = setup();
     await svc.start();
