@@ -221,6 +221,77 @@ describe.runIf(await chromiumAvailable())('the UI in Chromium through skrode ser
     await poll(() => page.getByRole('option').first().textContent()).toContain('Zanzibar Quill');
   }, 150_000);
 
+  it('adds a feed source from the Sources page, edits it and removes it; config.yml keeps its comments', async () => {
+    const config = join(dir, 'config.yml');
+    const comment = '# Skrode on my laptop, written by hand (keep this comment).';
+    writeFileSync(config, `${comment}\nemail:\n  self: [me@example.org]   # my own address\n`);
+    await page.setViewportSize({ width: 1100, height: 900 });
+    await page.goto(`${serve.origin}/#/main/sources`);
+    await poll(() => page.getByTestId('sources-file').textContent()).toContain(config);
+    expect(await page.getByTestId('secrets-note').textContent()).toMatch(/no keychain/);
+
+    // Keyboard only: choose the kind, open its form, fill it; a bad value is shown at its field.
+    await page.getByLabel('Kind of source').focus();
+    await page.getByLabel('Kind of source').selectOption({ label: 'Web feeds (RSS, Atom, JSON Feed)' });
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    const name = page.getByLabel('Name in config.yml');
+    await poll(() => name.inputValue()).toBe('feeds');
+    await page.getByLabel('Feed URLs').fill('https://blog.example.org/feed.xml');
+    const every = page.getByLabel('Seconds between runs');
+    await every.fill('soon');
+    await every.press('Enter');
+    await poll(() => every.getAttribute('aria-invalid')).toBe('true');
+    await poll(() => every.evaluate((el) => el === document.activeElement)).toBe(true);
+    const described = (await every.getAttribute('aria-describedby'))!.split(' ');
+    const errorText = await page.locator(`#${described[1]}`).textContent();
+    expect(errorText).toBe('expected an integer from 10 to 86400, got string "soon"');
+    expect(readFileSync(config, 'utf8')).not.toContain('!skrode/feeds');
+    await page.screenshot({ path: join(SHOTS, 'main-sources-form.png') });
+
+    await every.fill('600');
+    await page.getByRole('button', { name: 'Add source' }).click();
+    await poll(() => page.getByTestId('sources-status').textContent()).toContain(`Saved feeds to ${config}.`);
+    expect(await page.getByTestId('sources-status').textContent()).toContain('restart `skrode topology run`');
+    const row = page.locator('[data-testid="source-row"][data-key="feeds"]');
+    await poll(() => row.textContent()).toContain('Feed URLs: https://blog.example.org/feed.xml');
+    let text = readFileSync(config, 'utf8');
+    expect(text).toContain(comment);
+    expect(text).toContain('# my own address');
+    expect(text).toContain('feeds: !skrode/feeds\n  feeds:\n    - https://blog.example.org/feed.xml\n  every: 600\n');
+    expect(text).toMatch(/workers:\n {2}- feeds\n/);
+    // The read-only overview of the file shows it as well.
+    await poll(() => page.getByRole('table', { name: 'Configured values' }).textContent()).toContain('!skrode/feeds');
+
+    // Edit: add a second feed.
+    await page.getByRole('button', { name: 'Edit feeds' }).click();
+    await poll(() => page.getByLabel('Feed URLs').inputValue()).toBe('https://blog.example.org/feed.xml');
+    await page.getByLabel('Feed URLs').fill('https://blog.example.org/feed.xml\nhttps://news.example.net/atom');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await poll(() => row.textContent()).toContain('https://news.example.net/atom');
+    text = readFileSync(config, 'utf8');
+    expect(text).toContain('    - https://news.example.net/atom\n');
+    expect(text).toContain(comment);
+
+    // A secret field under serve: no keychain here, so its value cannot be entered, and it says why.
+    await page.getByLabel('Kind of source').selectOption({ label: 'Email over IMAP' });
+    await page.getByRole('button', { name: 'New source…' }).click();
+    const password = page.getByLabel('Password', { exact: true });
+    await poll(() => password.isDisabled()).toBe(true);
+    const where = (await password.getAttribute('aria-describedby'))!.split(' ').at(-1)!;
+    expect(await page.locator(`#${where}`).textContent()).toMatch(/no keychain.*!skrode\/env SKRODE_MAIL_PASSWORD/);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+
+    // Remove, confirmed.
+    await page.getByRole('button', { name: 'Remove feeds' }).click();
+    await page.getByRole('button', { name: 'Yes, remove feeds' }).click();
+    await poll(() => row.count()).toBe(0);
+    text = readFileSync(config, 'utf8');
+    expect(text).not.toContain('feeds');
+    expect(text).toContain(comment);
+    expect(text).toContain('self: [ me@example.org ] # my own address');
+  });
+
   it('shows ingestion status per worker, with errors, and settings', async () => {
     // Heartbeats as a running topology's supervisor writes them (another process, same store).
     const { sqliteStatusStore } = await import('../../main/topology/status-store.js');

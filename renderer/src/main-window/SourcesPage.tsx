@@ -1,9 +1,12 @@
-// Sources: the importers Skrode knows, importing a file or folder (a path on the machine Skrode
-// runs on) with a progress bar, and the imports of this session with their problems.
+// Sources: the live sources of config.yml (added, changed and removed here: ./sources/), the
+// importers Skrode knows, importing a file or folder (a path on the machine Skrode runs on) with
+// a progress bar, the imports of this session with their problems, and everything else the
+// config sets up.
 import { useEffect, useState } from 'react';
 import type { ConfigurationDto, ImportJobDto, ImporterDto } from '../../../shared/api.js';
 import { api, errorMessage } from '../api/index.js';
 import { progressPercent } from '../format.js';
+import { ConfiguredSources } from './sources/ConfiguredSources.js';
 
 function JobRow({ job }: { job: ImportJobDto }) {
   const pct = progressPercent(job.done, job.total);
@@ -56,9 +59,10 @@ export function SourcesPage() {
 
   const [config, setConfig] = useState<ConfigurationDto | null>(null);
 
+  const loadConfiguration = () => void api().configuration().then(setConfig, (e) => setError(errorMessage(e)));
   useEffect(() => {
     void api().importers().then(setImporters, (e) => setError(errorMessage(e)));
-    void api().configuration().then(setConfig, (e) => setError(errorMessage(e)));
+    loadConfiguration();
     void api().importJobs().then(setJobs);
   }, []);
 
@@ -85,6 +89,8 @@ export function SourcesPage() {
   return (
     <section aria-labelledby="sources-h" className="page">
       <h2 id="sources-h">Sources and import</h2>
+      <ConfiguredSources onChanged={loadConfiguration} />
+      <h3>Import a file</h3>
       <form className="filters" onSubmit={(e) => void start(e)}>
         <div className="field wide">
           <label htmlFor="import-path">File or folder to import</label>
@@ -121,15 +127,14 @@ export function SourcesPage() {
           </li>
         ))}
       </ul>
-      <h3>Configured in config.yml</h3>
+      <h3>Everything config.yml sets up</h3>
       <p className="muted" data-testid="config-file">
         {config === null
           ? 'loading…'
           : config.file
             ? `Read from ${config.file}.`
             : 'No config.yml: Skrode runs on its built-in single-user defaults.'}{' '}
-        Live sources (X, Mastodon, email over IMAP, feeds …), queues and the store are set up there and run by the ingestion topology; edit the file to add or
-        change them.
+        Sources are added above; queues, the store and workers of your own are set up in the file itself and run by the ingestion topology.
       </p>
       {config?.error && <p role="alert">config.yml: {config.error}</p>}
       {config && config.entries.length > 0 && (
