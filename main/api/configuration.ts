@@ -1,6 +1,6 @@
 // What the user's config.yml sets up, for the Sources page: the file, and every tagged value
 // (stores, queues, Redis, source accounts) with secrets redacted by the config loader's own
-// redaction. Read-only: the file stays the one place sources are configured.
+// redaction. Read-only: sources are changed through ./sources.ts, anything else in the file.
 
 import type { ConfigurationDto } from '../../shared/api.js';
 import { loadConfig } from '../config/index.js';

@@ -121,6 +121,16 @@ describe('API calls', () => {
     expect(JSON.stringify(body.value)).toContain('twitter+user:1048576001');
   });
 
+  it('lists the source kinds and refuses to keep a secret (no keychain under serve), never echoing it', async () => {
+    const types = JSON.parse((await api('sourceTypes', undefined)).body) as { ok: boolean; value: { tag: string }[] };
+    expect(types.value.map((t) => t.tag)).toContain('skrode/feeds');
+    const r = await api('saveSecret', { name: 'SKRODE_MAIL_PASSWORD', value: 'hunter2-secret' });
+    expect(r.status).toBe(503);
+    expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { kind: 'unavailable', message: expect.stringMatching(/no keychain/) } });
+    expect(r.body).not.toContain('hunter2');
+    expect(JSON.parse((await api('secrets', undefined)).body)).toMatchObject({ ok: true, value: { canStore: false } });
+  });
+
   it('refuses other HTTP methods, content types, query strings and bad JSON', async () => {
     expect((await request({ path: '/api/lookup', headers: { cookie: cookie() } })).status).toBe(405);
     expect((await request({ method: 'PUT', path: '/api/lookup', headers: { cookie: cookie(), 'content-type': 'application/json' }, body: '{}' })).status).toBe(405);

@@ -1,8 +1,9 @@
 // End to end in a real browser: Debian's Chromium (playwright-core) against the real
 // `skrode serve` over a store holding the demo people. Type a name and see the person, move by
 // keyboard, copy a handle, open the person, edit a note, export a vCard, search posts, import a
-// file and watch its progress. Screenshots go to test-results/screenshots/, or with
-// SKRODE_UPDATE_SCREENSHOTS=1 to docs/screenshots/ (the current ones shown in the README).
+// file and watch its progress, add / edit / remove a source in config.yml. Screenshots go to
+// test-results/screenshots/, or with SKRODE_UPDATE_SCREENSHOTS=1 to docs/screenshots/ (the
+// current ones shown in the README).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -272,6 +273,7 @@ describe.runIf(await chromiumAvailable())('the UI in Chromium through skrode ser
     text = readFileSync(config, 'utf8');
     expect(text).toContain('    - https://news.example.net/atom\n');
     expect(text).toContain(comment);
+    await page.screenshot({ path: join(SHOTS, 'main-sources-list.png') });
 
     // A secret field under serve: no keychain here, so its value cannot be entered, and it says why.
     await page.getByLabel('Kind of source').selectOption({ label: 'Email over IMAP' });
@@ -290,6 +292,7 @@ describe.runIf(await chromiumAvailable())('the UI in Chromium through skrode ser
     expect(text).not.toContain('feeds');
     expect(text).toContain(comment);
     expect(text).toContain('self: [ me@example.org ] # my own address');
+    await page.setViewportSize({ width: 1100, height: 720 });
   });
 
   it('shows ingestion status per worker, with errors, and settings', async () => {
