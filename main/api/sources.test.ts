@@ -125,8 +125,8 @@ x: !skrode/twitter
     const missing = await sources.save({ key: 'news', tag: 'skrode/feeds', values: { feeds: [] }, create: true });
     if (!missing.ok) expect(missing.errors).toEqual([{ field: 'feeds', message: expect.stringMatching(/missing required key "feeds"/) }]);
     expect(missing.ok).toBe(false);
-    const taken = await sources.save({ key: 'store', tag: 'skrode/feeds', values: { feeds: ['https://news.example/rss'] }, create: true });
-    if (!taken.ok) expect(taken.errors[0]).toMatchObject({ field: 'key', message: expect.stringMatching(/already has a key store/) });
+    const taken = await sources.save({ key: 'blogs', tag: 'skrode/feeds', values: { feeds: ['https://news.example/rss'] }, create: true });
+    if (!taken.ok) expect(taken.errors[0]).toMatchObject({ field: 'key', message: expect.stringMatching(/already has a key blogs/) });
     expect(taken.ok).toBe(false);
     expect(readFileSync(file, 'utf8')).toBe(before);
   });
@@ -164,12 +164,23 @@ x: !skrode/twitter
   it('on built-in defaults, creates config.yml in the data folder (private), leaving no temporary file', async () => {
     const { data, sources } = setup();
     expect(sources.list()).toMatchObject({ file: null, writeTo: join(data, 'config.yml'), sources: [] });
-    const r = await sources.save({ key: 'feeds', tag: 'skrode/feeds', values: { feeds: ['https://ada.example.org/feed.xml'] }, create: true });
+    const r = await sources.save({ key: 'blogs', tag: 'skrode/feeds', values: { feeds: ['https://ada.example.org/feed.xml'] }, create: true });
     expect(r).toMatchObject({ ok: true, file: join(data, 'config.yml') });
     expect(statSync(join(data, 'config.yml')).mode & 0o777).toBe(0o600);
     expect(readdirSync(data)).toEqual(['config.yml']);
-    expect(readFileSync(join(data, 'config.yml'), 'utf8')).toBe('feeds: !skrode/feeds\n  feeds:\n    - https://ada.example.org/feed.xml\nworkers:\n  - feeds\n');
-    expect(sources.list()).toMatchObject({ file: join(data, 'config.yml'), sources: [{ key: 'feeds', listed: true }] });
+    expect(readFileSync(join(data, 'config.yml'), 'utf8')).toBe('blogs: !skrode/feeds\n  feeds:\n    - https://ada.example.org/feed.xml\nworkers:\n  - blogs\n');
+    expect(sources.list()).toMatchObject({ file: join(data, 'config.yml'), sources: [{ key: 'blogs', listed: true }] });
+  });
+
+  it('never writes a source under a key with a meaning of its own', async () => {
+    const { file, sources } = setup('# empty\n');
+    for (const key of ['email', 'feeds', 'workers', 'redis', 'twitter', '__proto__']) {
+      const r = await sources.save({ key, tag: 'skrode/imap', values: { host: 'h', user: 'u', password: { env: 'P' } }, create: true });
+      expect(r, key).toMatchObject({ ok: false, errors: [{ field: 'key' }] });
+    }
+    expect(readFileSync(file, 'utf8')).toBe('# empty\n');
+    const x = await sources.save({ key: 'twitter', tag: 'skrode/twitter', values: { bearer_token: { env: 'SKRODE_X_BEARER' } }, create: true });
+    expect(x.ok).toBe(true);
   });
 
   it('an unknown kind, or a field the kind does not have, is refused', async () => {

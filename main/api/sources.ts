@@ -128,6 +128,27 @@ function fieldOfError(e: ConfigError, key: string): string | null | undefined {
   return undefined;
 }
 
+/**
+ * Top-level keys other parts of Skrode read with a meaning of their own (the store, the workers
+ * list, the importers' `email:` and `feeds:` sections, the shared Redis), and the one tag each
+ * may hold if any: a source is never written under them.
+ */
+const RESERVED_KEYS: ReadonlyMap<string, string | null> = new Map([
+  ['workers', null],
+  ['store', null],
+  ['sql', null],
+  ['redis', null],
+  ['email', null],
+  ['feeds', null],
+  ['twitter', 'skrode/twitter'],
+]);
+
+function reservedKey(key: string, tag: string): string | null {
+  if (key.startsWith('__')) return `${key} is not a name Skrode writes`;
+  if (!RESERVED_KEYS.has(key) || RESERVED_KEYS.get(key) === tag) return null;
+  return `${key} has its own meaning in config.yml; choose another name`;
+}
+
 export interface ConfigSourcesOptions {
   /** The `-c` value, when one was given. */
   config?: string | undefined;
@@ -182,6 +203,8 @@ export class ConfigSources {
         if (typeof v === 'object' && v !== null && 'error' in v) errors.push({ field: name, message: v.error });
         else values[name] = v;
       }
+      const reserved = args.create ? reservedKey(args.key, def.tag) : null;
+      if (reserved) errors.push({ field: 'key', message: reserved });
       if (errors.length > 0) return { ok: false, errors };
       return this.change(args.key, (doc) => upsertSource(doc, { key: args.key, tag: def.tag, values, worker: def.source!.worker !== undefined, create: args.create }), def);
     });

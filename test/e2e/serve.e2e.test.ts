@@ -237,7 +237,7 @@ describe.runIf(await chromiumAvailable())('the UI in Chromium through skrode ser
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     const name = page.getByLabel('Name in config.yml');
-    await poll(() => name.inputValue()).toBe('feeds');
+    await poll(() => name.inputValue()).toBe('blogs');
     await page.getByLabel('Feed URLs').fill('https://blog.example.org/feed.xml');
     const every = page.getByLabel('Seconds between runs');
     await every.fill('soon');
@@ -252,20 +252,20 @@ describe.runIf(await chromiumAvailable())('the UI in Chromium through skrode ser
 
     await every.fill('600');
     await page.getByRole('button', { name: 'Add source' }).click();
-    await poll(() => page.getByTestId('sources-status').textContent()).toContain(`Saved feeds to ${config}.`);
+    await poll(() => page.getByTestId('sources-status').textContent()).toContain(`Saved blogs to ${config}.`);
     expect(await page.getByTestId('sources-status').textContent()).toContain('restart `skrode topology run`');
-    const row = page.locator('[data-testid="source-row"][data-key="feeds"]');
+    const row = page.locator('[data-testid="source-row"][data-key="blogs"]');
     await poll(() => row.textContent()).toContain('Feed URLs: https://blog.example.org/feed.xml');
     let text = readFileSync(config, 'utf8');
     expect(text).toContain(comment);
     expect(text).toContain('# my own address');
-    expect(text).toContain('feeds: !skrode/feeds\n  feeds:\n    - https://blog.example.org/feed.xml\n  every: 600\n');
-    expect(text).toMatch(/workers:\n {2}- feeds\n/);
+    expect(text).toContain('blogs: !skrode/feeds\n  feeds:\n    - https://blog.example.org/feed.xml\n  every: 600\n');
+    expect(text).toMatch(/workers:\n {2}- blogs\n/);
     // The read-only overview of the file shows it as well.
     await poll(() => page.getByRole('table', { name: 'Configured values' }).textContent()).toContain('!skrode/feeds');
 
     // Edit: add a second feed.
-    await page.getByRole('button', { name: 'Edit feeds' }).click();
+    await page.getByRole('button', { name: 'Edit blogs' }).click();
     await poll(() => page.getByLabel('Feed URLs').inputValue()).toBe('https://blog.example.org/feed.xml');
     await page.getByLabel('Feed URLs').fill('https://blog.example.org/feed.xml\nhttps://news.example.net/atom');
     await page.getByRole('button', { name: 'Save changes' }).click();
@@ -285,11 +285,12 @@ describe.runIf(await chromiumAvailable())('the UI in Chromium through skrode ser
     await page.getByRole('button', { name: 'Cancel' }).click();
 
     // Remove, confirmed.
-    await page.getByRole('button', { name: 'Remove feeds' }).click();
-    await page.getByRole('button', { name: 'Yes, remove feeds' }).click();
+    await page.getByRole('button', { name: 'Remove blogs' }).click();
+    await page.getByRole('button', { name: 'Yes, remove blogs' }).click();
     await poll(() => row.count()).toBe(0);
     text = readFileSync(config, 'utf8');
-    expect(text).not.toContain('feeds');
+    expect(text).not.toContain('blogs');
+    expect(text).not.toContain('workers');
     expect(text).toContain(comment);
     expect(text).toContain('self: [ me@example.org ] # my own address');
     await page.setViewportSize({ width: 1100, height: 720 });

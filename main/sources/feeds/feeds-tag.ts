@@ -30,7 +30,7 @@ export const feedsTag = registerTag({
   source: {
     label: 'Web feeds (RSS, Atom, JSON Feed)',
     description: 'Polls these feeds (and the ones imported from OPML files) and keeps their authors and posts.',
-    suggestedKey: 'feeds',
+    suggestedKey: 'blogs',
     worker: { type: 'periodic', target: 'feeds:poll_feeds', defaults: { every: 300 } },
     fields: {
       feeds: { label: 'Feed URLs', hint: 'one per line' },
