@@ -157,6 +157,31 @@ export function ConfiguredSources({ onChanged }: { onChanged?: () => void }) {
       ) : (
         sources && <p className="muted">No sources are configured yet.</p>
       )}
+      {secrets && secrets.secrets.some((x) => x.state === 'stored' || x.state === 'needs-reentry') && (
+        <>
+          <h4 id="kept-secrets-h">Secrets kept in the keychain</h4>
+          <ul className="settings" aria-labelledby="kept-secrets-h">
+            {secrets.secrets
+              .filter((x) => x.state === 'stored' || x.state === 'needs-reentry')
+              .map((x) => (
+                <li key={x.name} className="row">
+                  <code>{x.name}</code> <span className="muted">{STATE_TEXT[x.state]}</span>
+                  <button
+                    type="button"
+                    aria-label={`Forget the secret ${x.name}`}
+                    onClick={() =>
+                      void api()
+                        .deleteSecret({ name: x.name })
+                        .then(() => done(`Forgot the secret ${x.name}.`), (e) => setError(errorMessage(e)))
+                    }
+                  >
+                    Forget
+                  </button>
+                </li>
+              ))}
+          </ul>
+        </>
+      )}
       {editing ? (
         <SourceForm
           key={`${editing.type.tag}:${editing.existing?.key ?? 'new'}`}
