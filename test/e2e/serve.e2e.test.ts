@@ -288,6 +288,8 @@ describe.runIf(await chromiumAvailable())('the UI in Chromium through skrode ser
     await page.getByRole('button', { name: 'Remove blogs' }).click();
     await page.getByRole('button', { name: 'Yes, remove blogs' }).click();
     await poll(() => row.count()).toBe(0);
+    // The keyboard carries on from the kind chooser, not from a row that is gone.
+    await poll(() => page.getByLabel('Kind of source').evaluate((el) => el === document.activeElement)).toBe(true);
     text = readFileSync(config, 'utf8');
     expect(text).not.toContain('blogs');
     expect(text).not.toContain('workers');

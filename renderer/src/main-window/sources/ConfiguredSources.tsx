@@ -96,12 +96,15 @@ export function ConfiguredSources({ onChanged }: { onChanged?: () => void }) {
     void refresh().catch((e) => setError(errorMessage(e)));
   }, [refresh]);
 
+  // When the form closes or a row goes away, the keyboard carries on from the kind chooser.
+  const refocus = () => requestAnimationFrame(() => document.getElementById('source-kind')?.focus());
   const done = (m: string) => {
     setEditing(null);
     setError(null);
     setMessage(m);
     void refresh();
     onChanged?.();
+    refocus();
   };
 
   const typeOf = (tag: string) => types.find((t) => t.tag === tag);
@@ -190,7 +193,10 @@ export function ConfiguredSources({ onChanged }: { onChanged?: () => void }) {
           takenKeys={list.map((s) => s.key)}
           secrets={secrets}
           onDone={done}
-          onCancel={() => setEditing(null)}
+          onCancel={() => {
+            setEditing(null);
+            refocus();
+          }}
         />
       ) : (
         <form
