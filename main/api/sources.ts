@@ -7,7 +7,7 @@
 
 import path from 'node:path';
 import type { SaveSourceResultDto, SourceDto, SourceFieldDto, SourceInputDto, SourcesDto, SourceTypeDto, SourceValueDto } from '../../shared/api.js';
-import { configDocument, ConfigEditError, readConfigText, removeSource, upsertSource, writeFileAtomically, type SourceValue } from '../config/edit.js';
+import { configDocument, ConfigEditError, configText, readConfigText, removeSource, upsertSource, writeFileAtomically, type SourceValue } from '../config/edit.js';
 import { ConfigError, CONFIG_FILE_NAME, findConfig, getTag, Lazy, loadConfig, loadConfigText, type Config } from '../config/index.js';
 import type { Field, FieldInfo } from '../config/fields.js';
 import { sourceTags, type AnyTagDefinition } from '../config/registry.js';
@@ -241,7 +241,7 @@ export class ConfigSources {
       }
       const doc = configDocument(before, file);
       edit(doc);
-      text = doc.toString();
+      text = configText(doc, before);
     } catch (e) {
       if (e instanceof ConfigEditError) return { ok: false, errors: [{ field: e.field ?? null, message: e.message }] };
       if (e instanceof ConfigError) return { ok: false, errors: [{ field: null, message: e.message }] };

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, sy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { configDocument, ConfigEditError, removeSource, upsertSource, writeFileAtomically } from './edit.js';
+import { configDocument, ConfigEditError, configText, removeSource, upsertSource, writeFileAtomically } from './edit.js';
 import { loadConfigText } from './index.js';
 import { workerDefinition } from '../topology/spec.js';
 
@@ -27,6 +27,20 @@ clock: {type: periodic, target: demo:tick, every: 5}
     expect(out).toContain('# top comment\nredis: &redis !skrode/redis { host: localhost } # shared\nq: !skrode/queue { conn: *redis, key: jobs }\nblogs: !skrode/feeds\n');
     expect(out).toContain('# what runs\nworkers: [ clock, blogs ]\n');
     expect(loadConfigText(out, { dataDir: dir }).lazy('q')?.tag).toBe('skrode/queue');
+  });
+
+  it('writes flow collections with the spacing the file uses, and never folds long lines', () => {
+    const long = `note: ${'a long sentence of the user '.repeat(6).trim()}\n`;
+    for (const [text, flow] of [
+      [`${long}workers: [clock]   # x\nclock: {type: periodic, target: demo:tick, every: 5}\n`, 'workers: [clock, blogs] # x\nclock: {type: periodic, target: demo:tick, every: 5}\n'],
+      [`${long}workers: [ clock ]\nclock: { type: periodic, target: demo:tick, every: 5 }\n`, 'workers: [ clock, blogs ]\nclock: { type: periodic, target: demo:tick, every: 5 }\n'],
+    ] as const) {
+      const doc = configDocument(text, 'c.yml');
+      upsertSource(doc, feeds('blogs', ['https://a.example/feed']));
+      const out = configText(doc, text);
+      expect(out.startsWith(long)).toBe(true);
+      expect(out.endsWith(flow)).toBe(true);
+    }
   });
 
   it('turns an empty flow mapping into a block one, and removes an emptied workers list', () => {

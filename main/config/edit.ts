@@ -143,6 +143,17 @@ export function removeSource(doc: Document, key: string, tag: string): void {
   }
 }
 
+/**
+ * The edited document as text. Long lines are never folded (the user's own strings stay on their
+ * lines), and flow collections keep the spacing the file already uses: `{a: 1}` stays so unless
+ * the file writes `{ a: 1 }`.
+ */
+export function configText(doc: Document, original: string): string {
+  const code = original.replace(/(^|\s)#.*$/gm, '');
+  const padded = /[[{] +[^\s\]}]/.test(code);
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: padded });
+}
+
 /** The file's text, or '' when it does not exist yet. */
 export function readConfigText(file: string): string {
   try {

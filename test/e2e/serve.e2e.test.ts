@@ -294,7 +294,7 @@ describe.runIf(await chromiumAvailable())('the UI in Chromium through skrode ser
     expect(text).not.toContain('blogs');
     expect(text).not.toContain('workers');
     expect(text).toContain(comment);
-    expect(text).toContain('self: [ me@example.org ] # my own address');
+    expect(text).toContain('self: [me@example.org] # my own address');
     await page.setViewportSize({ width: 1100, height: 720 });
   });
 
