@@ -119,6 +119,12 @@ describe('preload -> IPC -> SkrodeApi over a real demo store', () => {
     await expect(api.lookup({ query: 42 } as never)).rejects.toMatchObject({ kind: 'invalid', message: expect.stringMatching(/lookup: bad arguments/) });
   });
 
+  it('offers the source kinds and, without a keychain, refuses a secret with its reason', async () => {
+    expect((await api.sourceTypes()).map((t) => t.tag)).toContain('skrode/feeds');
+    await expect(api.saveSecret({ name: 'SKRODE_X', value: 'hunter2' })).rejects.toMatchObject({ kind: 'unavailable', message: expect.not.stringContaining('hunter2') });
+    await expect(api.saveSecret({ name: 'bad name', value: 'hunter2' })).rejects.toMatchObject({ kind: 'invalid', message: expect.not.stringContaining('hunter2') });
+  });
+
   it('a page that is not ours gets nothing, even with the right channel', async () => {
     const evil = ipcApi((channel, ...args) => ipc.invoke('https://evil.example/', channel, ...args));
     await expect(evil.lookup({ query: 'mira' })).rejects.toMatchObject({ kind: 'invalid' });

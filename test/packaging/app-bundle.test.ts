@@ -53,7 +53,7 @@ describe('out/app/main.cjs with a stand-in electron', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('wires every guard, the API, tray, hotkey and windows, and quits gracefully', () => {
-    const { log, stderr, status } = runApp(dir, { SKRODE_HOME: home, FAKE_ELECTRON_SCENARIO: '1' });
+    const { log, stderr, status } = runApp(dir, { SKRODE_HOME: home, FAKE_ELECTRON_SCENARIO: '1', FAKE_SAFE_STORAGE: 'keyring' });
     expect(log.scenario.error, stderr).toBeUndefined();
     expect(status, stderr).toBe(0);
     const calls = (name: string) => log.calls.filter((c) => c[0] === name).map((c) => c[1]);
@@ -70,6 +70,13 @@ describe('out/app/main.cjs with a stand-in electron', () => {
     expect(s.untrusted).toMatchObject({ ok: false, error: { kind: 'invalid' } });
     expect(s.badArgs).toMatchObject({ ok: false, error: { kind: 'invalid' } });
     expect(s.settings).toMatchObject({ ok: true, value: { host: 'electron', hotkey: 'CommandOrControl+Shift+K', store: { kind: 'sqlite', path: path.join(home, 'skrode.db') } } });
+    // saveSecret reaches the keychain store in the data folder: ciphertext only, listed by name.
+    expect(s.saveSecret).toEqual({ ok: true, value: null });
+    expect(s.secrets).toEqual({ ok: true, value: { canStore: true, reason: null, secrets: [{ name: 'SKRODE_BUNDLE_TOKEN', state: 'stored' }] } });
+    const kept = readFileSync(path.join(home, 'secrets.json'), 'utf8');
+    expect(kept).toContain('SKRODE_BUNDLE_TOKEN');
+    expect(kept).not.toContain('hunter2');
+    expect(stderr).not.toContain('hunter2');
 
     // The renderer comes from app://, with the CSP header, and nothing outside its folder.
     expect(s.index).toMatchObject({ status: 200, body: expect.stringContaining('Skrode test page'), csp: expect.stringContaining("default-src 'none'") });

@@ -148,6 +148,9 @@ async function scenario() {
   s.untrusted = await handlers.get('skrode:lookup')({ senderFrame: { url: 'https://evil.example/' } }, { query: 'mira' });
   s.badArgs = await handlers.get('skrode:lookup')(trusted, { query: 'mira', extra: 1 });
   s.settings = await handlers.get('skrode:settings')(trusted);
+  // A token entered on the Sources page goes to the keychain (FAKE_SAFE_STORAGE), named only.
+  s.saveSecret = await handlers.get('skrode:saveSecret')(trusted, { name: 'SKRODE_BUNDLE_TOKEN', value: 'hunter2-from-the-page' });
+  s.secrets = await handlers.get('skrode:secrets')(trusted);
   const appProtocol = protocols.get('app');
   const index = await appProtocol(new Request('app://skrode/index.html'));
   s.index = { status: index.status, csp: index.headers.get('content-security-policy'), body: await index.text() };
