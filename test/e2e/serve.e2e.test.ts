@@ -282,6 +282,7 @@ describe.runIf(await chromiumAvailable())('the UI in Chromium through skrode ser
     await poll(() => password.isDisabled()).toBe(true);
     const where = (await password.getAttribute('aria-describedby'))!.split(' ').at(-1)!;
     expect(await page.locator(`#${where}`).textContent()).toMatch(/no keychain.*!skrode\/env SKRODE_MAIL_PASSWORD/);
+    expect(await page.getByLabel('Kept under the name (Password)').inputValue()).toBe('SKRODE_MAIL_PASSWORD');
     await page.getByRole('button', { name: 'Cancel' }).click();
 
     // Remove, confirmed.

@@ -131,7 +131,9 @@ export function SourceForm(props: {
             <fieldset key={f.name} className="secret-field">
               <legend>{f.label} (secret)</legend>
               <div className="field">
-                <label htmlFor={`${id}-name`}>Kept under the name</label>
+                <label htmlFor={`${id}-name`}>
+                  Kept under the name<span className="visually-hidden"> ({f.label})</span>
+                </label>
                 <input
                   id={`${id}-name`}
                   value={s.envName}
