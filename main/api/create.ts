@@ -83,7 +83,7 @@ export function createSkrodeApi(deps: SkrodeApiDeps): SkrodeApi & { close(): Pro
       void deps.ingest.reload().catch(() => {});
       return 'The ingestion restarts with the change (items in hand are finished first; see the status page).';
     }
-    return 'No ingestion runs in this process: restart `skrode topology run` (or the desktop app) to use the change.';
+    return 'No ingestion runs in this process; a running `skrode topology run` follows config.yml and restarts with the change (items in hand are finished first).';
   };
   const withIngestion = (r: SaveSourceResultDto): SaveSourceResultDto => (r.ok ? { ...r, ingestion: afterChange() } : r);
 

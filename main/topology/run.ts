@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { HEARTBEAT_MS, writerStatusStore } from './status-store.js';
 import { loadTopologyConfig, statusStoreFor, topologyRedis, type TopologyOptions } from './status.js';
 import { topologyPlan } from './spec.js';
+import { installStopSignals } from './stop-signals.js';
 import { Supervisor, type SupervisorOptions } from './supervisor.js';
 import { threadSpawner } from './threads.js';
 import { WriterRelayHost } from './writer-relay.js';
@@ -74,25 +75,13 @@ export async function startTopology(options: RunTopologyOptions): Promise<Runnin
   const timer = setInterval(beat, HEARTBEAT_MS);
 
   let stopping: Promise<void> | undefined;
-  let signals = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
-    signals++;
-    if (signals === 1) {
-      log(`[${host}] ${sig}: stopping; the items in hand are finished or returned (${sig} again to force)`);
-      void stop();
-    } else {
-      log(`[${host}] ${sig} again: forcing the stop; items in hand return to their queues when their leases lapse`);
-      void supervisor.stop({ force: true });
-    }
-  };
-  if (options.handleSignals) {
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  }
   const stop = (o: { force?: boolean } = {}) => {
     if (o.force) return supervisor.stop({ force: true });
     return (stopping ??= supervisor.stop());
   };
+  const uninstallSignals = options.handleSignals
+    ? installStopSignals({ host, log, stop: () => void stop(), force: () => void supervisor.stop({ force: true }) })
+    : undefined;
 
   const finished = new Promise<{ parked: number }>((resolve) => {
     const check = async () => {
@@ -103,10 +92,7 @@ export async function startTopology(options: RunTopologyOptions): Promise<Runnin
       await status.close().catch(() => {});
       relay?.close();
       await hostStore?.close().catch(() => {});
-      if (options.handleSignals) {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      }
+      uninstallSignals?.();
       resolve({ parked: supervisor.status().filter((s) => s.state === 'parked').length });
     };
     supervisor.on('change', () => void check());

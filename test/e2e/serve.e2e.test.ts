@@ -253,7 +253,7 @@ describe.runIf(await chromiumAvailable())('the UI in Chromium through skrode ser
     await every.fill('600');
     await page.getByRole('button', { name: 'Add source' }).click();
     await poll(() => page.getByTestId('sources-status').textContent()).toContain(`Saved blogs to ${config}.`);
-    expect(await page.getByTestId('sources-status').textContent()).toContain('restart `skrode topology run`');
+    expect(await page.getByTestId('sources-status').textContent()).toContain('`skrode topology run` follows config.yml');
     const row = page.locator('[data-testid="source-row"][data-key="blogs"]');
     await poll(() => row.textContent()).toContain('Feed URLs: https://blog.example.org/feed.xml');
     let text = readFileSync(config, 'utf8');

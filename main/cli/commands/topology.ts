@@ -28,14 +28,16 @@ export function register(program: Command): void {
 
   topo
     .command('run')
-    .description('run the workers listed under workers: in the config, each in a worker thread, until SIGINT/SIGTERM')
+    .description(
+      'run the workers listed under workers: in the config, each in a worker thread, until SIGINT/SIGTERM; a change to config.yml (or SIGHUP) restarts them gracefully from the new file',
+    )
     .option('--host <name>', 'the name this supervisor reports in status (default: the host name)')
     .option('--stop-timeout <ms>', 'how long workers may take to finish the items in hand when stopping', (v) => Number(v), 15_000)
-    .action(async (opts: { host?: string; stopTimeout: number }, cmd: Command) => {
-      const { startTopology } = await import('../../topology/run.js');
+    .option('--no-watch', 'do not follow changes to config.yml (SIGHUP still reloads)')
+    .action(async (opts: { host?: string; stopTimeout: number; watch: boolean }, cmd: Command) => {
+      const { runTopologyFollowingConfig } = await import('../../topology/follow-config.js');
       const g = globals(cmd);
-      const running = await startTopology({ ...g, ...(opts.host ? { host: opts.host } : {}), stopTimeoutMs: opts.stopTimeout, handleSignals: true });
-      const { parked } = await running.finished;
+      const { parked } = await runTopologyFollowingConfig({ ...g, ...(opts.host ? { host: opts.host } : {}), stopTimeoutMs: opts.stopTimeout, watch: opts.watch });
       if (parked > 0) process.exitCode = 1;
     });
 
