@@ -1,7 +1,10 @@
-// Batches observations into store.apply with one batch in flight while the next is being read:
-// the SQLite store applies on its writer thread, so parsing and writing overlap. A batch the store
-// rejects (validation names one bad observation) is retried one observation at a time, so one bad
-// record costs only itself and is reported with its provenance; the good ones are applied.
+// Batches observations into store.apply with up to two batches in flight while the next is being
+// read: the SQLite store applies on its writer thread, so parsing and writing overlap, and the
+// second batch (already validated and cloned on this thread) waits in the writer's queue, so the
+// writer goes from one batch straight to the next instead of idling while this thread prepares it.
+// A batch the store rejects (validation names one bad observation) is retried one observation at a
+// time, so one bad record costs only itself and is reported with its provenance; the good ones are
+// applied. Batches are sent in order, and none is sent while a rejected one is being retried.
 import { addApplyResults, emptyApplyResult, type AccountSeen, type ApplyResult, type Observation } from '../../model/observations.js';
 import type { Store } from '../../store/port.js';
 import type { ImportProblem } from '../importer.js';
@@ -24,7 +27,10 @@ export class PipelinedWriter {
   private sightings = new Map<string, Sightings>();
   /** Account observations folded into an earlier sighting. */
   folded = 0;
-  private inFlight: Promise<void> = Promise.resolve();
+  /** Batches sent and not yet applied, oldest first. */
+  private inFlight: Promise<void>[] = [];
+  /** Set while a rejected batch is retried one by one: later batches wait for it (order). */
+  private retrying: Promise<void> | undefined;
   private failure: unknown;
   readonly applied: ApplyResult = emptyApplyResult();
   observations = 0;
@@ -35,6 +41,7 @@ export class PipelinedWriter {
     private readonly batchSize = 2000,
     /** Most accounts remembered for folding (bounds memory on huge archives). */
     private readonly maxSightings = 50_000,
+    private readonly maxInFlight = 2,
   ) {}
 
   async add(o: Observation): Promise<void> {
@@ -64,23 +71,26 @@ export class PipelinedWriter {
     this.sightings = new Map();
   }
 
-  /** Send the batch in hand; waits only for the previous batch (at most one in flight). */
+  /** Send the batch in hand; waits only while maxInFlight batches are still being applied. */
   async flush(): Promise<void> {
-    await this.inFlight;
+    while (this.inFlight.length >= this.maxInFlight) await this.inFlight.shift();
+    while (this.retrying) await this.retrying;
     if (this.failure) throw this.failure;
     if (this.batch.length === 0) return;
     const b = this.batch;
     this.batch = [];
-    this.inFlight = this.applyBatch(b).catch((e) => {
-      this.failure = e;
-    });
+    this.inFlight.push(
+      this.applyBatch(b).catch((e) => {
+        this.failure = e;
+      }),
+    );
   }
 
   /** Flush and wait for everything to be applied. */
   async end(): Promise<ApplyResult> {
     this.releaseSightings();
     await this.flush();
-    await this.inFlight;
+    while (this.inFlight.length) await this.inFlight.shift();
     if (this.failure) throw this.failure;
     return this.applied;
   }
@@ -92,6 +102,18 @@ export class PipelinedWriter {
     } catch (e) {
       if (!isRecordLevel(e)) throw e;
     }
+    // Both adapters validate before anything leaves this thread, so the rejection arrives before
+    // the next batch is sent; the gate keeps that batch back until these retries are applied.
+    const retries = this.applyOneByOne(b);
+    this.retrying = retries;
+    try {
+      await retries;
+    } finally {
+      this.retrying = undefined;
+    }
+  }
+
+  private async applyOneByOne(b: Observation[]): Promise<void> {
     for (const o of b) {
       try {
         addApplyResults(this.applied, await this.store.apply([o]));
