@@ -12,9 +12,12 @@ import type { ImportProblem } from '../importer.js';
 /**
  * Repeated sightings of one account with the same names (every mention of a popular account)
  * are folded: the first sighting is applied at once (so the account and its names exist early),
- * later ones only widen a remembered [earliest, latest] seenAt, and at the end (or when the memory
- * cap is reached) at most two more observations carry those extremes. The store's first/last
- * seen come out exactly as if every sighting had been applied.
+ * later ones only widen a remembered [earliest, latest] seenAt, and when the account is forgotten
+ * (at the end, or as the least recently seen one when the memory cap is reached) at most two more
+ * observations carry those extremes. The store's first/last seen come out exactly as if every
+ * sighting had been applied. Forgetting one account at a time, not all of them at once, matters:
+ * every account forgotten and seen again costs the writer a sighting and an extreme more, each
+ * rewriting the account's names and their seen-time index entries.
  */
 interface Sightings {
   sent: AccountSeen;
@@ -53,21 +56,31 @@ export class PipelinedWriter {
         this.folded++;
         if (o.seenAt < s.min) s.min = o.seenAt;
         if (o.seenAt > s.max) s.max = o.seenAt;
+        // Most recently seen last (a Map keeps insertion order), so the first is the one to forget.
+        this.sightings.delete(key);
+        this.sightings.set(key, s);
         return;
       }
-      if (this.sightings.size >= this.maxSightings) this.releaseSightings();
+      if (this.sightings.size >= this.maxSightings) {
+        const [oldest, first] = this.sightings.entries().next().value as [string, Sightings];
+        this.sightings.delete(oldest);
+        this.queueExtremes(first);
+      }
       this.sightings.set(key, { sent: o, min: o.seenAt, max: o.seenAt });
     }
     this.batch.push(o);
     if (this.batch.length >= this.batchSize) await this.flush();
   }
 
-  /** Queue the remembered extremes that differ from what was sent, and forget them. */
+  /** Queue the remembered extremes of one account that differ from what was sent. */
+  private queueExtremes(s: Sightings): void {
+    if (s.min < s.sent.seenAt!) this.batch.push({ ...s.sent, seenAt: s.min });
+    if (s.max > s.sent.seenAt!) this.batch.push({ ...s.sent, seenAt: s.max });
+  }
+
+  /** Queue every remembered account's extremes, and forget them all. */
   private releaseSightings(): void {
-    for (const s of this.sightings.values()) {
-      if (s.min < s.sent.seenAt!) this.batch.push({ ...s.sent, seenAt: s.min });
-      if (s.max > s.sent.seenAt!) this.batch.push({ ...s.sent, seenAt: s.max });
-    }
+    for (const s of this.sightings.values()) this.queueExtremes(s);
     this.sightings = new Map();
   }
 
