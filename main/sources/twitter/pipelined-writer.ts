@@ -1,7 +1,7 @@
-// Batches observations into store.apply with up to two batches in flight while the next is being
-// read: the SQLite store applies on its writer thread, so parsing and writing overlap, and the
-// second batch (already validated and cloned on this thread) waits in the writer's queue, so the
-// writer goes from one batch straight to the next instead of idling while this thread prepares it.
+// Batches observations into store.apply with batches in flight while the next is being read: the
+// SQLite store applies on its writer thread, so parsing and writing overlap, and a second batch
+// (already validated and cloned on this thread) waits in the writer's queue, so the writer goes
+// from one batch straight to the next instead of idling while this thread prepares it.
 // A batch the store rejects (validation names one bad observation) is retried one observation at a
 // time, so one bad record costs only itself and is reported with its provenance; the good ones are
 // applied. Batches are sent in order, and none is sent while a rejected one is being retried.
@@ -44,7 +44,12 @@ export class PipelinedWriter {
     private readonly batchSize = 2000,
     /** Most accounts remembered for folding (bounds memory on huge archives). */
     private readonly maxSightings = 50_000,
-    private readonly maxInFlight = 2,
+    /**
+     * Batches sent and not yet applied. Two only where the store applies its calls one after the
+     * other in the order they came (SQLite: the one writer thread); Postgres runs each apply in
+     * its own transaction, concurrently, so there a batch waits for the one before it.
+     */
+    private readonly maxInFlight = store.dialect === 'sqlite' ? 2 : 1,
   ) {}
 
   async add(o: Observation): Promise<void> {
