@@ -157,6 +157,13 @@ function array<T>(v: unknown, path: string, max: number, each: (x: unknown, p: s
   return out;
 }
 
+/**
+ * While validateBatch runs with a `serialised` map, json() leaves each value's JSON text there,
+ * keyed by the value: the size check has to serialise it anyway, and a store that writes the
+ * text (the SQLite writer) then need not serialise the same tweet a second time.
+ */
+let jsonSink: Map<unknown, string> | undefined;
+
 /** JSON-serialisable and within the size limit. */
 function json(v: unknown, path: string): unknown {
   let s: string | undefined;
@@ -167,6 +174,7 @@ function json(v: unknown, path: string): unknown {
   }
   if (s === undefined) fail(path, 'not JSON-serialisable');
   if (utf8Bytes(s) > LIMITS.textBytes) fail(path, `larger than ${LIMITS.textBytes} bytes as JSON`);
+  jsonSink?.set(v, s);
   return v;
 }
 
@@ -330,12 +338,21 @@ export function validateObservation(x: unknown, index?: number): Observation {
   }
 }
 
-/** Check a whole batch; the first bad observation rejects it, named by index and provenance. */
-export function validateBatch(xs: unknown): Observation[] {
+/**
+ * Check a whole batch; the first bad observation rejects it, named by index and provenance.
+ * With `serialised`, the JSON text of every raw and profile value checked is left in it, keyed by
+ * the value (valid only until the caller changes those values: use it at once).
+ */
+export function validateBatch(xs: unknown, serialised?: Map<unknown, string>): Observation[] {
   if (!Array.isArray(xs)) fail('', `a batch must be an array, got ${show(xs)}`);
   if (xs.length > LIMITS.batch) fail('', `a batch holds at most ${LIMITS.batch} observations (${xs.length})`);
   const out: Observation[] = new Array(xs.length);
-  for (let i = 0; i < xs.length; i++) out[i] = validateObservation(xs[i], i);
+  jsonSink = serialised;
+  try {
+    for (let i = 0; i < xs.length; i++) out[i] = validateObservation(xs[i], i);
+  } finally {
+    jsonSink = undefined;
+  }
   return out;
 }
 

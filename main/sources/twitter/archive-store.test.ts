@@ -52,6 +52,17 @@ describe('X archive → SQLite store', () => {
       const followerId = readFileSync(join(gen.dir, 'data', 'follower.js'), 'utf8').match(/"accountId"\s*:\s*"(\d+)"/)![1]!;
       const follower = await store.person(`twitter+user:${followerId}`);
       expect(follower).not.toBeNull();
+      // Every follower mentioned anywhere in the tweets has its handle; the others are ids only.
+      const followers = store.readDb
+        .prepare(
+          `select a.external_id as id, (select count(*) from names n where n.account = a.id and n.kind = 'handle' and n.name like '@user\\_%' escape '\\') as handles, (select count(*) from names n where n.account = a.id) as names
+           from account_relationships r join accounts a on a.id = r.from_account join accounts me on me.id = r.to_account
+           where r.kind = 'follows' and me.external_id = 'twitter+user:3128746474'`,
+        )
+        .all() as { id: string; handles: number; names: number }[];
+      expect(followers.length).toBe(gen.expect.followers);
+      expect(followers.filter((f) => f.handles > 0).length).toBe(gen.expect.followersMentioned);
+      expect(followers.filter((f) => f.names === 0).length).toBe(gen.expect.followers - gen.expect.followersMentioned);
     } finally {
       await store.close();
     }

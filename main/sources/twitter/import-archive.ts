@@ -2,9 +2,11 @@
 //
 // One data file at a time, one element at a time (ytd-stream), so memory stays flat whatever the
 // archive's size. The order matters: the owner first (account.js), long posts (note-tweet.js)
-// before the tweets that need their text, a cheap pre-pass over the id-only rows (followers,
-// following, blocks, mutes) so the tweets pass remembers names only for those ids, then tweets,
-// likes and DMs, and the id-only rows last, resolved to handles and names from every mention seen.
+// before the tweets that need their text, then tweets, likes and DMs, and the id-only rows
+// (followers, following, blocks, mutes) last. Those rows are not named here: each is an edge to
+// the account `twitter+user:ID`, which every mention of that id seen in the archive has already
+// named in the store (handle and display name, with when they were seen); an id never mentioned
+// stays an account known by id until later evidence. So nothing grows with the archive here.
 import type { Observation } from '../../model/observations.js';
 import type { ImportProblem, ImportProgress } from '../importer.js';
 import { openArchive, type ArchiveLimits, type ArchiveSource, DEFAULT_LIMITS } from './archive-source.js';
@@ -57,7 +59,6 @@ const PLAN: { types: string[]; handle: Handler }[] = [
   { types: ['listsMember'], handle: (m, r, f, i) => m.list(r, 'member', rec(f, i)) },
   { types: ['listsSubscribed'], handle: (m, r, f, i) => m.list(r, 'subscribed', rec(f, i)) },
 ];
-const EDGE_TYPES = ['follower', 'following', 'block', 'mute'];
 
 /** Whether PATH looks like an X archive (for the importer registry's detect()). */
 export async function looksLikeXArchive(path: string): Promise<boolean> {
@@ -122,7 +123,7 @@ async function importFrom(src: ArchiveSource, opts: ArchiveImportOptions): Promi
     });
 
   const allTypes = ['account', 'noteTweet', ...PLAN.flatMap((p) => p.types)];
-  const totalBytes = allTypes.flatMap((t) => (manifest.dataTypes.get(t) ?? []).map((f) => src.entries.get(f.fileName)?.size ?? 0)).reduce((a, b) => a + b, 0) + EDGE_TYPES.flatMap((t) => (manifest.dataTypes.get(t) ?? []).map((f) => src.entries.get(f.fileName)?.size ?? 0)).reduce((a, b) => a + b, 0);
+  const totalBytes = allTypes.flatMap((t) => (manifest.dataTypes.get(t) ?? []).map((f) => src.entries.get(f.fileName)?.size ?? 0)).reduce((a, b) => a + b, 0);
   let doneBytes = 0;
   const progress = (label: string, fileBytes: number) => opts.progress?.({ done: doneBytes + fileBytes, total: totalBytes, unit: 'bytes', label });
 
@@ -170,7 +171,7 @@ async function importFrom(src: ArchiveSource, opts: ArchiveImportOptions): Promi
     progress(file, 0);
   };
 
-  // 2. The owner's account (identity, self), then long posts, then the id-only pre-pass.
+  // 2. The owner's account (identity, self), then long posts.
   for (const f of filesOf('account')) await readFile(f, (v, i) => emitAll(mapper.account(v, rec(f, i))));
   if (!mapper.owner) {
     problem({ file: 'data/account.js', reason: 'the archive owner is unknown (no manifest userInfo, no account.js); nothing can be attributed' });
@@ -186,10 +187,6 @@ async function importFrom(src: ArchiveSource, opts: ArchiveImportOptions): Promi
     await emitAll([{ type: 'account', externalId: `twitter+user:${o.id}`, names, provenance: prov }, { type: 'identity', accounts: [`twitter+user:${o.id}`], self: true, provenance: prov }]);
   }
   for (const f of filesOf('noteTweet')) await readFile(f, (v) => mapper.noteTweet(v));
-  const wanted: string[] = [];
-  for (const t of EDGE_TYPES) for (const f of filesOf(t)) await readFile(f, (v) => void (ArchiveMapper.edgeId(v) && wanted.push(ArchiveMapper.edgeId(v)!)));
-  mapper.want(wanted);
-  wanted.length = 0;
 
   // 3. Everything else, in plan order.
   for (const step of PLAN) {

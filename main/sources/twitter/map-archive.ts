@@ -26,13 +26,6 @@ function need<T>(v: T | undefined, what: string): T {
   return v;
 }
 
-/** What a mention told us about an account: used to name follower/following ids later. */
-export interface KnownUser {
-  handle?: string;
-  name?: string;
-  seenAt?: string;
-}
-
 export interface ArchiveOwner {
   id: string;
   handle?: string;
@@ -52,14 +45,13 @@ export interface MapperCounts {
   dms: number;
   groupDms: number;
   follows: number;
-  followsResolved: number;
   blocks: number;
   mutes: number;
   lists: number;
 }
 
 export function emptyCounts(): MapperCounts {
-  return { tweets: 0, retweets: 0, retweetsWithoutOriginal: 0, replies: 0, quotes: 0, mentions: 0, links: 0, notesMatched: 0, likes: 0, dms: 0, groupDms: 0, follows: 0, followsResolved: 0, blocks: 0, mutes: 0, lists: 0 };
+  return { tweets: 0, retweets: 0, retweetsWithoutOriginal: 0, replies: 0, quotes: 0, mentions: 0, links: 0, notesMatched: 0, likes: 0, dms: 0, groupDms: 0, follows: 0, blocks: 0, mutes: 0, lists: 0 };
 }
 
 interface PendingNote {
@@ -71,24 +63,19 @@ interface PendingNote {
 }
 
 /**
- * Maps one archive's records. Holds the little state an archive needs across files: the owner,
- * the long-post texts (note-tweet.js) waiting for their tweets, and the id → name map built from
- * mentions for the ids that follower/following/block/mute rows carry alone.
+ * Maps one archive's records. Holds the little state an archive needs across files: the owner and
+ * the long-post texts (note-tweet.js) waiting for their tweets. Nothing else is remembered from
+ * record to record: the ids that follower/following/block/mute rows and DMs carry alone are named
+ * by the store, where every mention already put its handle and name on the same account.
  */
 export class ArchiveMapper {
   owner: ArchiveOwner | undefined;
   readonly counts = emptyCounts();
-  /** Ids whose names we want (followers etc.); undefined: remember every mentioned user. */
-  private wanted: Set<string> | undefined;
-  private readonly known = new Map<string, KnownUser>();
   private readonly notesByTweet = new Map<string, PendingNote>();
   private readonly notesBySecond = new Map<number, PendingNote[]>();
   private readonly notes: PendingNote[] = [];
 
-  constructor(
-    private readonly source = 'x-archive',
-    private readonly maxKnown = 5_000_000,
-  ) {}
+  constructor(private readonly source = 'x-archive') {}
 
   setOwner(owner: ArchiveOwner): void {
     this.owner = owner;
@@ -100,25 +87,6 @@ export class ArchiveMapper {
 
   prov(file: string, record: string): Provenance {
     return { source: this.source, file, record };
-  }
-
-  /** Limit the id → name map to these ids (followers, following, blocks, mutes). */
-  want(ids: Iterable<string>): void {
-    this.wanted ??= new Set();
-    for (const id of ids) this.wanted.add(id);
-  }
-
-  knownUser(id: string): KnownUser | undefined {
-    return this.known.get(id);
-  }
-
-  private remember(id: string, u: KnownUser): void {
-    if (this.wanted && !this.wanted.has(id)) return;
-    const had = this.known.get(id);
-    if (had) {
-      // Keep the newest sighting's names: screen names change.
-      if (!had.seenAt || (u.seenAt && u.seenAt >= had.seenAt)) this.known.set(id, { handle: u.handle ?? had.handle, name: u.name ?? had.name, seenAt: u.seenAt ?? had.seenAt });
-    } else if (this.known.size < this.maxKnown) this.known.set(id, u);
   }
 
   // --- account.js, profile.js, screen-name-change.js -------------------------------------------
@@ -279,7 +247,6 @@ export class ArchiveMapper {
     const parentHandle = str(t.in_reply_to_screen_name);
     if (parentUser && parentHandle && !mentions.some((m) => numericId(m.id_str) === parentUser)) {
       out.push({ type: 'account', externalId: userId(parentUser), names: [{ name: handleName(parentHandle), kind: 'handle' }], seenAt: when, provenance: prov });
-      this.remember(parentUser, { handle: parentHandle, seenAt: when });
     }
     const quoted = new Set<string>();
     const qs = isObj(t.quoted_status) ? t.quoted_status : undefined;
@@ -330,7 +297,6 @@ export class ArchiveMapper {
     if (handle) names.push({ name: handleName(handle), kind: 'handle' });
     if (name) names.push({ name, kind: 'display' });
     out.push({ type: 'account', externalId: userId(id), names, seenAt: when, provenance: prov });
-    this.remember(id, { handle, name, seenAt: when });
   }
 
   /** Accounts for @-mentions (with their handle and name); returns the mentioned ids, once each. */
@@ -346,7 +312,6 @@ export class ArchiveMapper {
       if (handle) names.push({ name: handleName(handle), kind: 'handle' });
       if (name) names.push({ name, kind: 'display' });
       out.push({ type: 'account', externalId: userId(id), names, seenAt: when, provenance: prov });
-      this.remember(id, { handle, name, seenAt: when });
       this.counts.mentions++;
     }
     return ids;
@@ -371,26 +336,12 @@ export class ArchiveMapper {
 
   // --- follower.js, following.js, block.js, mute.js ------------------------------------------
 
-  /** The account id of a follower/following/blocking/muting row (for the pre-pass). */
-  static edgeId(rec: unknown): string | undefined {
-    if (!isObj(rec)) return undefined;
-    const inner = rec.follower ?? rec.following ?? rec.blocking ?? rec.muting;
-    return isObj(inner) ? numericId(inner.accountId) : undefined;
-  }
-
   edge(rec: unknown, kind: 'follower' | 'following' | 'blocking' | 'muting', prov: Provenance): Observation[] {
     const r = isObj(rec) && isObj(rec[kind]) ? rec[kind] : fail(`not a {"${kind}": {...}} record`);
     const other = need(numericId(r.accountId), `${kind} row has no numeric accountId`);
     const me = this.ownerId();
+    // Only the edge: the account it names is the one every mention of that id already named.
     const out: Observation[] = [];
-    const known = this.known.get(other);
-    if (known) {
-      const names: AccountSeen['names'] = [];
-      if (known.handle) names.push({ name: handleName(known.handle), kind: 'handle' });
-      if (known.name) names.push({ name: known.name, kind: 'display' });
-      out.push({ type: 'account', externalId: userId(other), names, seenAt: known.seenAt, provenance: prov });
-      if (kind === 'follower' || kind === 'following') this.counts.followsResolved++;
-    }
     if (kind === 'follower') out.push({ type: 'relationship', from: userId(other), to: userId(me), kind: 'follows', provenance: prov });
     else if (kind === 'following') out.push({ type: 'relationship', from: userId(me), to: userId(other), kind: 'follows', provenance: prov });
     else out.push({ type: 'relationship', from: userId(me), to: userId(other), kind: kind === 'blocking' ? 'blocks' : 'mutes', provenance: prov });
@@ -425,7 +376,6 @@ export class ArchiveMapper {
       }
       out.push({ type: 'list', externalId: groupExt!, name: groupName, members: [...participants].map(userId), provenance: prov });
     }
-    const seenUsers = new Set<string>();
     for (const m of messages) {
       const mc = isObj(m.messageCreate) ? m.messageCreate : undefined;
       if (!mc) continue;
@@ -438,17 +388,6 @@ export class ArchiveMapper {
       const recipient = numericId(mc.recipientId);
       if (group) distribution.push({ rel: 'channel', target: groupExt! });
       else if (recipient) distribution.push({ rel: 'to', target: userId(recipient) });
-      for (const u of [sender, recipient]) {
-        if (!u || seenUsers.has(u)) continue;
-        seenUsers.add(u);
-        const k = this.known.get(u);
-        if (k && (k.handle || k.name)) {
-          const names: AccountSeen['names'] = [];
-          if (k.handle) names.push({ name: handleName(k.handle), kind: 'handle' });
-          if (k.name) names.push({ name: k.name, kind: 'display' });
-          out.push({ type: 'account', externalId: userId(u), names, provenance: mprov });
-        }
-      }
       const links = arr(mc.urls)
         .filter(isObj)
         .map((u) => str(u.expanded) ?? str(u.url))

@@ -69,4 +69,25 @@ describe('PipelinedWriter', () => {
       await store.close();
     }
   });
+
+  it('keeps the order of observations when a rejected batch is retried while later ones wait', async () => {
+    const store = await openSqliteStore(join(tmp, 'order.db'));
+    try {
+      const problems: ImportProblem[] = [];
+      // Batches of three, two in flight: the first batch is rejected (one bad observation) and
+      // retried one by one, each retry waiting for the writer's answer; the second batch, read
+      // meanwhile, says the newer text of a post the first one also holds.
+      const w = new PipelinedWriter(store, (p) => problems.push(p), 3, 50_000, 2);
+      const rec = (record: string) => ({ source: 'x', file: 'data/tweets.js', record });
+      const post = (text: string, record: string): Observation => ({ type: 'post', externalId: 'twitter+tweet:7', poster: 'twitter+user:1', text, provenance: rec(record) });
+      const account = (id: string, record: string): Observation => ({ type: 'account', externalId: `twitter+user:${id}`, provenance: rec(record) });
+      for (const o of [account('2', '#0'), { type: 'post', externalId: 'not an id', provenance: rec('#1') } as Observation, post('older', '#2')]) await w.add(o);
+      for (const o of [post('newer', '#3'), account('3', '#4'), account('4', '#5')]) await w.add(o);
+      await w.end();
+      expect(problems.map((p) => p.record)).toEqual(['#1']);
+      expect(store.readDb.prepare("select text from posts where external_id = 'twitter+tweet:7'").get()).toEqual({ text: 'newer' });
+    } finally {
+      await store.close();
+    }
+  });
 });

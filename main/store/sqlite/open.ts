@@ -141,6 +141,10 @@ function configure(db: SqliteDb, readonly: boolean): void {
     // measurable on the apply or import benchmarks.
     db.pragma('cache_size = -32768'); // 32 MiB
     db.pragma('mmap_size = 0');
+    // Checkpoint every 16 MiB of WAL rather than SQLite's 4 MiB: a bulk import rewrites the same
+    // index and FTS pages in batch after batch, and each checkpoint copies them to the file and
+    // syncs it again; 4000 pages cut the writer's commit time about a quarter importing an X archive.
+    db.pragma('wal_autocheckpoint = 4000');
   }
 }
 

@@ -63,8 +63,9 @@ export class SqliteStore implements Store {
 
   async apply(batch: readonly Observation[]): Promise<ApplyResult> {
     // Validated here, on the caller's thread, so the writer spends its time on SQL.
-    const valid = acceptBatch(batch);
-    return this.writer.call<ApplyResult>('apply', packBatch(valid));
+    const serialised = new Map<unknown, string>();
+    const valid = acceptBatch(batch, serialised);
+    return this.writer.call<ApplyResult>('apply', packBatch(valid, serialised));
   }
 
   mergePersonas(winner: string, loser: string, reason?: string): Promise<MergeRecord> {

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Observation } from '../../model/observations.js';
 import { openSqlite, type SqliteDb } from './open.js';
 import { SqliteWriter } from './writer.js';
+import { validateBatch } from '../../model/validate.js';
 import { packBatch, rawJsonOf } from './writer-batch.js';
 
 const prov = { source: 'writer-batch-test' };
@@ -40,6 +41,20 @@ describe('packBatch', () => {
     expect(rawJsonOf(packed[1] as never)).toBe(JSON.stringify(raw));
     expect(rawJsonOf(batch[1] as never)).toBe(JSON.stringify(raw));
     expect(rawJsonOf(batch[2] as never)).toBeNull();
+  });
+
+  it('sends the JSON text validation made of raw instead of serialising it again', () => {
+    const batch: Observation[] = [
+      { type: 'post', externalId: 'twitter+tweet:1', poster: 'twitter+user:1', raw, provenance: prov },
+      { type: 'post', externalId: 'twitter+tweet:2', poster: 'twitter+user:1', raw: 'a plain string', provenance: prov },
+    ];
+    const serialised = new Map<unknown, string>();
+    const valid = validateBatch(batch, serialised);
+    expect(serialised.get(raw)).toBe(JSON.stringify(raw));
+    expect(serialised.get('a plain string')).toBe('"a plain string"');
+    // The text comes from the map, not from a second JSON.stringify: a marked entry shows it.
+    serialised.set(raw, '{"from":"validation"}');
+    expect((packBatch(valid, serialised)[0] as { rawJson?: string }).rawJson).toBe('{"from":"validation"}');
   });
 
   it('stores the same raw whether the writer gets the packed or the plain batch', () => {
