@@ -18,6 +18,9 @@ export function register(program: Command): void {
       }
       if (paths.length === 0) throw new Error('import: give at least one path (or --list)');
       const options = await importerOptions(globalOptions(program).config);
+      // Before the store opens its writer thread: that thread's heap takes the limit too.
+      const { limitYoungGeneration } = await import('../../util/young-generation.js');
+      limitYoungGeneration();
       process.exitCode = await withStore(program, (store) => runImport(store, paths, { ...opts, options }));
     });
 }

@@ -17,7 +17,7 @@ async function runMbox(path: string, policy: EmailPolicy, known?: KnownAccounts)
   const problems: ImportProblem[] = [];
   for await (const m of splitMbox(path, { maxMessageBytes: policy.maxMessageBytes })) {
     const fallbackDate = envelopeDate(m.envelope);
-    await processMessage(capture, path, { data: m.data, truncated: m.truncated, size: m.size, record: `message ${m.index}`, ...(fallbackDate ? { fallbackDate } : {}) }, { emit: (o) => void obs.push(o), problem: (p) => void problems.push(p) });
+    await processMessage(capture, path, { data: m.data, truncated: m.truncated, size: m.size, record: `message ${m.index}`, ...(fallbackDate ? { fallbackDate } : {}) }, { emit: (o) => void obs.push(o), suggest: () => undefined, problem: (p) => void problems.push(p) });
   }
   return { obs, problems, capture };
 }
@@ -137,12 +137,14 @@ describe('email capture policies', () => {
   it('update-only headers capture only addresses already known; suggest collects the rest', async () => {
     const policy = parseEmailPolicy({ headers: { cc: 'update', to: 'suggest' } });
     const known: KnownAccounts = { lookup: async (id) => ({ known: id === 'email+addr:known@x.example', names: [] }) };
-    const { r, c } = await observe(policy, mk('Message-ID: <p1@x>\r\nFrom: a@x.example\r\nTo: New Person <new@x.example>\r\nCc: known@x.example, unknown@x.example'), known);
+    const { r, c } = await observe(policy, mk('Message-ID: <p1@x>\r\nDate: Thu, 01 Jan 2026 10:00:00 +0000\r\nFrom: a@x.example\r\nTo: New Person <new@x.example>, a@x.example\r\nCc: known@x.example, unknown@x.example'), known);
     const ids = accounts(r.observations).map((a) => a.externalId);
     expect(ids).toContain('email+addr:known@x.example');
     expect(ids).not.toContain('email+addr:unknown@x.example');
     expect(ids).not.toContain('email+addr:new@x.example');
-    expect([...c.suggestions.values()]).toEqual([{ address: 'new@x.example', names: ['New Person'], count: 1 }]);
+    // a@x.example is under To: too, but captured by From: it is no suggestion.
+    expect(r.suggestions).toEqual([{ address: 'new@x.example', name: 'New Person', message: 'email+msg:p1@x', at: '2026-01-01T10:00:00.000Z', source: 'test' }]);
+    expect(c.counts.suggested).toBe(1);
     const post = posts(r.observations)[0]!;
     expect(post.distribution).toEqual([{ rel: 'cc', target: 'email+addr:known@x.example' }]);
   });
