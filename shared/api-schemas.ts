@@ -47,6 +47,9 @@ export const apiSchemas = {
   settings: noArgs,
   // Accelerator syntax (Electron): modifiers and a key joined by '+'.
   saveSettings: z.strictObject({ hotkey: z.string().min(1).max(100).regex(/^[A-Za-z0-9]+(\+[A-Za-z0-9]+)*$/, 'an accelerator such as CommandOrControl+Shift+K').optional() }),
+  suggestions: z.strictObject({ limit: limit.optional() }).optional(),
+  acceptSuggestion: z.strictObject({ address: z.string().min(3).max(320) }),
+  dismissSuggestion: z.strictObject({ address: z.string().min(3).max(320) }),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 /** The argument type of a method, as the implementation receives it. */

@@ -5,6 +5,7 @@
 // `apiSchemas` (./api-schemas.ts) before calling the implementation (main/api/).
 
 import type { LookupHit, PersonDto } from './people.js';
+import type { SuggestionDto } from './suggestions.js';
 import type { TopologyStatusDto } from './topology.js';
 
 /** Marks around matched words in `PostDto.snippet`: render the text between them as <mark>. */
@@ -140,6 +141,12 @@ export interface SkrodeApi {
   configuration(): Promise<ConfigurationDto>;
   settings(): Promise<SettingsDto>;
   saveSettings(args: { hotkey?: string }): Promise<SettingsDto>;
+  /** Addresses mail imports suggest as contacts (`email.headers: suggest`), most seen first. */
+  suggestions(args?: { limit?: number }): Promise<SuggestionDto[]>;
+  /** Make a suggested address a contact (an email account with its names). */
+  acceptSuggestion(args: { address: string }): Promise<SuggestionDto>;
+  /** Never suggest the address again. */
+  dismissSuggestion(args: { address: string }): Promise<SuggestionDto>;
 }
 
 export type ApiMethod = keyof SkrodeApi;
@@ -163,6 +170,9 @@ export const API_METHODS: readonly ApiMethod[] = [
   'configuration',
   'settings',
   'saveSettings',
+  'suggestions',
+  'acceptSuggestion',
+  'dismissSuggestion',
 ];
 
 export function isApiMethod(name: unknown): name is ApiMethod {
