@@ -17,10 +17,14 @@ export function register(program: Command): void {
         return;
       }
       if (paths.length === 0) throw new Error('import: give at least one path (or --list)');
-      const options = await importerOptions(globalOptions(program).config);
-      // Before the store opens its writer thread: that thread's heap takes the limit too.
+      // Before the store opens its writer thread (whose heap takes the limit) and again after
+      // (creating that thread's heap resets the growth factor): see util/young-generation.ts.
       const { limitYoungGeneration } = await import('../../util/young-generation.js');
       limitYoungGeneration();
-      process.exitCode = await withStore(program, (store) => runImport(store, paths, { ...opts, options }));
+      const options = await importerOptions(globalOptions(program).config);
+      process.exitCode = await withStore(program, (store) => {
+        limitYoungGeneration();
+        return runImport(store, paths, { ...opts, options });
+      });
     });
 }
