@@ -170,6 +170,37 @@ describe('email capture policies', () => {
     expect(accounts(c.r.observations)[0]!.names).toEqual([{ name: 'p@x.example', kind: 'email' }]);
   });
 
+  it('remembers a bounded number of addresses: an evicted one is asked of the store again', async () => {
+    // The store as it stands after each message's batch is applied: what the import captured.
+    const stored = new Map<string, string[]>();
+    const asked: string[] = [];
+    const known: KnownAccounts = {
+      lookup: async (id) => {
+        asked.push(id);
+        const names = stored.get(id);
+        return names ? { known: true, names: names.map((name) => ({ name, kind: 'display' as const })) } : { known: false, names: [] };
+      },
+    };
+    const c = new EmailCapture(parseEmailPolicy({ foldRedundant: false }), { source: 'test' }, known, 4);
+    const send = async (n: number, from: string) => {
+      const raw = mk(`Message-ID: <e${n}@x>\r\nFrom: ${from}`);
+      const r = await c.observe(await parseMessage(raw, false), { record: `m${n}`, raw });
+      for (const a of accounts(r.observations)) {
+        const names = (a.names ?? []).filter((x) => x.kind === 'display').map((x) => x.name);
+        stored.set(a.externalId, [...(stored.get(a.externalId) ?? []), ...names]);
+      }
+      return r;
+    };
+    await send(0, 'Ann <ann@x.example>');
+    await send(1, 'Ann <ann@x.example>');
+    expect(asked.filter((id) => id === 'email+addr:ann@x.example')).toHaveLength(1);
+    for (let i = 0; i < 8; i++) await send(10 + i, `p${i}@x.example`);
+    // Ann was evicted: asked again, and what the store holds keeps a new name an alias.
+    const r = await send(2, 'Annie <ann@x.example>');
+    expect(asked.filter((id) => id === 'email+addr:ann@x.example')).toHaveLength(2);
+    expect(accounts(r.observations)[0]!.names).toContainEqual({ name: 'Annie', kind: 'alias' });
+  });
+
   it('Resent-* headers, canonical hosts and a configured auto-note', async () => {
     const policy = parseEmailPolicy({ autoNotes: [{ header: 'x-mailer', match: '^(\\w+)', note: 'Uses $1' }] });
     const { r } = await observe(policy, mk('Message-ID: <p5@x>\r\nFrom: Pat <pat@googlemail.com>\r\nResent-To: =?UTF-8?Q?J=C3=BCrgen?= <jurgen@x.example>\r\nX-Mailer: Mutt 2.2'));

@@ -47,7 +47,6 @@ export interface CaptureResult {
   suggestions: SuggestionSighting[];
 }
 
-
 const URL_RE = /\bhttps?:\/\/[^\s<>"'`)\]}]+/gi;
 const HREF_RE = /\bhref\s*=\s*["']?(https?:\/\/[^"'\s>]+)/gi;
 // Characters; at most 3 UTF-8 bytes each, under the store's 1 MB text limit.
@@ -193,17 +192,25 @@ export class EmailCapture {
   private readonly selfSeen = new Set<string>();
   private readonly dynamicSelf = new Set<string>();
   /** What is known of each recently seen address (from the store or this import). */
-  private readonly addresses = new Lru<string, AddressState>(ADDRESS_CACHE);
+  private readonly addresses: Lru<string, AddressState>;
   /** Addresses captured in this import by local part, to spot `foo@a.example` next to `foo@example`. */
-  private readonly byLocal = new Lru<string, string[]>(ADDRESS_CACHE);
-  private readonly redundantSeen = new Lru<string, true>(ADDRESS_CACHE);
+  private readonly byLocal: Lru<string, string[]>;
+  private readonly redundantSeen: Lru<string, true>;
+  private readonly sightings: Lru<string, { names: Set<string>; min: number; max: number }>;
   counts = { messages: 0, sent: 0, skipped: 0, truncated: 0, addresses: 0, suggested: 0, hashedIds: 0 };
 
   constructor(
     private readonly policy: EmailPolicy,
     private readonly source: { source: string; file?: string },
     private readonly known: KnownAccounts = NOTHING_KNOWN,
-  ) {}
+    /** Addresses remembered (tests make it small to see eviction). */
+    addressCache = ADDRESS_CACHE,
+  ) {
+    this.addresses = new Lru(addressCache);
+    this.byLocal = new Lru(addressCache);
+    this.redundantSeen = new Lru(addressCache);
+    this.sightings = new Lru(addressCache);
+  }
 
   /** Where suggestions came from, for the user: `mbox /path/to/file`, `imap:work`. */
   private get sourceLabel(): string {
@@ -311,7 +318,6 @@ export class EmailCapture {
     }
     return send;
   }
-  private readonly sightings = new Lru<string, { names: Set<string>; min: number; max: number }>(ADDRESS_CACHE);
 
   /** Observations for one parsed message. Never throws for bad content: problems are returned. */
   async observe(mail: ParsedMail, meta: MessageMeta): Promise<CaptureResult> {
