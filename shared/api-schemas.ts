@@ -73,6 +73,9 @@ export const apiSchemas = {
   // The value is bounded but never echoed in an error: zod's messages name the path, not the input.
   saveSecret: z.strictObject({ name: secretName, value: z.string().min(1, 'the secret is empty').max(16_384, 'the secret is longer than 16384 characters') }),
   deleteSecret: z.strictObject({ name: secretName }),
+  suggestions: z.strictObject({ limit: limit.optional() }).optional(),
+  acceptSuggestion: z.strictObject({ address: z.string().min(3).max(320) }),
+  dismissSuggestion: z.strictObject({ address: z.string().min(3).max(320) }),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 /** The argument type of a method, as the implementation receives it. */

@@ -5,6 +5,7 @@
 // `apiSchemas` (./api-schemas.ts) before calling the implementation (main/api/).
 
 import type { LookupHit, PersonDto } from './people.js';
+import type { SuggestionDto } from './suggestions.js';
 import type { TopologyStatusDto } from './topology.js';
 
 /** Marks around matched words in `PostDto.snippet`: render the text between them as <mark>. */
@@ -229,6 +230,12 @@ export interface SkrodeApi {
    *  where there is no keychain (`skrode serve`). */
   saveSecret(args: { name: string; value: string }): Promise<void>;
   deleteSecret(args: { name: string }): Promise<void>;
+  /** Addresses mail imports suggest as contacts (`email.headers: suggest`), most seen first. */
+  suggestions(args?: { limit?: number }): Promise<SuggestionDto[]>;
+  /** Make a suggested address a contact (an email account with its names). */
+  acceptSuggestion(args: { address: string }): Promise<SuggestionDto>;
+  /** Never suggest the address again. */
+  dismissSuggestion(args: { address: string }): Promise<SuggestionDto>;
 }
 
 export type ApiMethod = keyof SkrodeApi;
@@ -259,6 +266,9 @@ export const API_METHODS: readonly ApiMethod[] = [
   'secrets',
   'saveSecret',
   'deleteSecret',
+  'suggestions',
+  'acceptSuggestion',
+  'dismissSuggestion',
 ];
 
 export function isApiMethod(name: unknown): name is ApiMethod {

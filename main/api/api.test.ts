@@ -214,6 +214,36 @@ describe('status, ingestion and settings', () => {
   });
 });
 
+describe('suggestions', () => {
+  it('lists pending suggestions, accepts one into an account and dismisses another', async () => {
+    // A mail import records them; here a second connection to the same file stands in for it.
+    const { openSqliteStore } = await import('../store/sqlite/store.js');
+    const importer = await openSqliteStore((opened.store as { path: string }).path);
+    try {
+      await importer.recordSuggestions([
+        { address: 'zed@example.org', name: 'Zed Shaw', message: 'email+msg:s1', at: '2024-03-01T00:00:00.000Z', source: 'mbox /m.mbox' },
+        { address: 'zed@example.org', message: 'email+msg:s2', source: 'mbox /m.mbox' },
+        { address: 'yve@example.org', message: 'email+msg:s1', source: 'mbox /m.mbox' },
+      ]);
+    } finally {
+      await importer.close();
+    }
+    expect((await api.suggestions()).map((s) => [s.address, s.count])).toEqual([
+      ['zed@example.org', 2],
+      ['yve@example.org', 1],
+    ]);
+    expect(await api.suggestions({ limit: 1 })).toHaveLength(1);
+    expect(await api.acceptSuggestion({ address: 'email+addr:Zed@example.org' })).toMatchObject({ address: 'zed@example.org', state: 'accepted' });
+    expect(await api.dismissSuggestion({ address: 'yve@example.org' })).toMatchObject({ state: 'dismissed' });
+    expect(await api.suggestions()).toEqual([]);
+    const [hit] = await api.lookup({ query: 'zed shaw' });
+    expect(hit && accountIds(hit.person)).toContain('email+addr:zed@example.org');
+    expect(await dispatch(api, 'acceptSuggestion', { address: 'nobody@example.org' })).toMatchObject({ ok: false, error: { kind: 'not-found' } });
+    expect(await dispatch(api, 'acceptSuggestion', { address: 'yve@example.org' })).toMatchObject({ ok: false, error: { kind: 'conflict' } });
+    expect(await dispatch(api, 'dismissSuggestion', { address: 'x'.repeat(400) })).toMatchObject({ ok: false, error: { kind: 'invalid' } });
+  });
+});
+
 describe('dispatch', () => {
   it('refuses unknown methods, extra keys and wrong types', async () => {
     expect(await dispatch(api, 'close', undefined)).toMatchObject({ ok: false, error: { kind: 'not-found' } });

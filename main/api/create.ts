@@ -9,6 +9,7 @@ import type { TopologyStatusDto } from '../../shared/topology.js';
 import { personToVCard, vdirFileName } from '../export/vcard/person-card.js';
 import type { LookupBackend } from '../lookup/backend.js';
 import { lookup } from '../lookup/engine.js';
+import { acceptSuggestion, dismissSuggestion } from '../sources/email/suggestions.js';
 import type { Store } from '../store/port.js';
 import { ApiError } from './errors.js';
 import { ImportJobs } from './import-jobs.js';
@@ -53,6 +54,7 @@ export interface SkrodeApiDeps {
 
 export const DEFAULT_LOOKUP_LIMIT = 8;
 export const DEFAULT_POSTS_LIMIT = 50;
+export const DEFAULT_SUGGESTIONS_LIMIT = 100;
 const DAY_MS = 86_400_000;
 
 /** Every account (external id) of a person, whatever their personas. */
@@ -196,6 +198,9 @@ export function createSkrodeApi(deps: SkrodeApiDeps): SkrodeApi & { close(): Pro
       deleteSecret(deps.secrets, name);
       deps.onSecretsChanged?.();
     },
+    suggestions: (args) => deps.store.suggestions({ state: 'pending', limit: args?.limit ?? DEFAULT_SUGGESTIONS_LIMIT }),
+    acceptSuggestion: ({ address }) => acceptSuggestion(deps.store, address),
+    dismissSuggestion: ({ address }) => dismissSuggestion(deps.store, address),
 
     close: () => imports.close(),
   };

@@ -456,5 +456,52 @@ export function describeStoreContract(name: string, make: () => Promise<StoreUnd
       expect(await store.getCursor('twitter', 'home')).toBe('150');
       expect(await store.getCursor('twitter', 'mentions')).toBe('7');
     });
+
+    describe('suggestions', () => {
+      const sight = (address: string, message: string, name?: string, at?: string) => ({ address, message, source: 'mbox /m.mbox', ...(name ? { name } : {}), ...(at ? { at } : {}) });
+
+      it('records sightings once per (address, message), with names and the seen range', async () => {
+        await store.recordSuggestions([
+          sight('ada@example.org', 'email+msg:1', 'Ada', '2020-01-02T00:00:00.000Z'),
+          sight('ada@example.org', 'email+msg:2', 'Ada Lovelace', '2020-01-01T00:00:00.000Z'),
+          sight('bob@example.org', 'email+msg:2'),
+        ]);
+        // The same messages again (a re-import) count nothing twice.
+        await store.recordSuggestions([sight('ada@example.org', 'email+msg:1', 'Ada', '2020-01-02T00:00:00.000Z'), sight('ada@example.org', 'email+msg:3', 'Ada', '2020-01-05T00:00:00.000Z')]);
+        await store.recordSuggestions([]);
+        const list = await store.suggestions();
+        expect(list).toEqual([
+          { address: 'ada@example.org', names: ['Ada', 'Ada Lovelace'], count: 3, firstSeen: '2020-01-01T00:00:00.000Z', lastSeen: '2020-01-05T00:00:00.000Z', source: 'mbox /m.mbox', state: 'pending' },
+          { address: 'bob@example.org', names: [], count: 1, firstSeen: null, lastSeen: null, source: 'mbox /m.mbox', state: 'pending' },
+        ]);
+        expect(await store.suggestions({ limit: 1 })).toHaveLength(1);
+        expect((await store.suggestions({ address: 'bob@example.org' }))[0]?.count).toBe(1);
+        expect(await store.suggestions({ address: 'nobody@example.org' })).toEqual([]);
+      });
+
+      it('keeps a dismissed address dismissed and leaves it out of the pending list', async () => {
+        await store.recordSuggestions([sight('spam@example.org', 'email+msg:1')]);
+        await store.setSuggestionState('spam@example.org', 'dismissed');
+        await store.recordSuggestions([sight('spam@example.org', 'email+msg:2')]);
+        expect(await store.suggestions()).toEqual([]);
+        const dismissed = await store.suggestions({ state: 'dismissed' });
+        expect(dismissed.map((s) => [s.address, s.count])).toEqual([['spam@example.org', 2]]);
+        await expectStoreError(store.setSuggestionState('nobody@example.org', 'dismissed'), 'not-found');
+        await expectStoreError(store.setSuggestionState('spam@example.org', 'pending' as never), 'invalid');
+      });
+
+      it('stops listing a pending address once it is an account', async () => {
+        await store.recordSuggestions([sight('cy@example.org', 'email+msg:1'), sight('di@example.org', 'email+msg:1')]);
+        await store.apply([account('email+addr:cy@example.org', [['cy@example.org', 'email']])]);
+        expect((await store.suggestions()).map((s) => s.address)).toEqual(['di@example.org']);
+      });
+
+      it('refuses malformed sightings whole, naming the one at fault', async () => {
+        await expectStoreError(store.recordSuggestions([sight('ok@example.org', 'email+msg:1'), sight('Not An Address', 'email+msg:1')]), 'invalid');
+        await expectStoreError(store.recordSuggestions([sight('ok@example.org', 'email+msg:1', undefined, 'yesterday')]), 'invalid');
+        await expect(store.recordSuggestions([sight('ok@example.org', '')])).rejects.toThrow(/sighting 0/);
+        expect(await store.suggestions()).toEqual([]);
+      });
+    });
   });
 }

@@ -5,6 +5,7 @@
 
 import type { ApplyResult, Observation, PersonaRel } from '../model/observations.js';
 import type { PersonDto } from '../../shared/people.js';
+import type { SuggestionDto, SuggestionState } from '../../shared/suggestions.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -53,6 +54,18 @@ export class StoreError extends Error {
   }
 }
 
+/** One message in which an address was seen under a `suggest` header (see shared/suggestions.ts). */
+export interface SuggestionSighting {
+  address: string;
+  /** The display name it had in that message. */
+  name?: string;
+  /** The message's post external id: a message is counted once however often it is recorded. */
+  message: string;
+  /** ISO time of the message. */
+  at?: string;
+  source: string;
+}
+
 export interface Store {
   readonly dialect: Dialect;
 
@@ -92,6 +105,18 @@ export interface Store {
   // --- source bookkeeping: where each connector resumes ---
   getCursor(source: string, key: string): Promise<string | null>;
   setCursor(source: string, key: string, value: string): Promise<void>;
+
+  // --- suggestions (addresses a mail import saw under a `suggest` header) ---
+  /** Record sightings; idempotent per (address, message). A dismissed address stays dismissed. */
+  recordSuggestions(sightings: readonly SuggestionSighting[]): Promise<void>;
+  /**
+   * Suggestions in a state, most seen first; `pending` (the default) leaves out addresses that
+   * have become accounts meanwhile (captured by another message or source). With `address`, that
+   * one suggestion in whatever state (an empty list when there is none).
+   */
+  suggestions(opts?: { state?: SuggestionState; address?: string; limit?: number }): Promise<SuggestionDto[]>;
+  /** Mark a suggestion accepted or dismissed; StoreError not-found when there is none. */
+  setSuggestionState(address: string, state: Exclude<SuggestionState, 'pending'>): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -325,6 +325,38 @@ describe.runIf(await chromiumAvailable())('the UI in Chromium through skrode ser
     expect(await page.locator('dd code').textContent()).toMatch(/skrode\.db$/);
   });
 
+  it('lists suggested contacts with Accept and Dismiss', async () => {
+    // Suggestions as a mail import with `email.headers: {cc: suggest}` records them (another process, same store).
+    const { openSqliteStore } = await import('../../main/store/sqlite/store.js');
+    const importer = await openSqliteStore(db);
+    await importer.recordSuggestions([
+      { address: 'quinn.ash@example.org', name: 'Quinn Ash', message: 'email+msg:e2e-1', at: '2026-10-01T09:00:00Z', source: 'mbox /home/me/takeout.mbox' },
+      { address: 'quinn.ash@example.org', message: 'email+msg:e2e-2', at: '2026-10-05T09:00:00Z', source: 'mbox /home/me/takeout.mbox' },
+      { address: 'promo@shop.example', name: 'Shop', message: 'email+msg:e2e-1', source: 'mbox /home/me/takeout.mbox' },
+    ]);
+    await importer.close();
+    await page.goto(`${serve.origin}/#/main/suggestions`);
+    const rows = page.getByTestId('suggestion');
+    await poll(() => rows.count()).toBe(2);
+    expect(await rows.first().getAttribute('data-address')).toBe('quinn.ash@example.org');
+    expect(await rows.first().textContent()).toContain('Quinn Ash');
+    await page.screenshot({ path: join(SHOTS, 'main-suggestions.png') });
+
+    await page.getByRole('button', { name: 'Dismiss promo@shop.example' }).click();
+    await poll(() => page.getByRole('status').textContent()).toContain('promo@shop.example will not be suggested again');
+    await poll(() => rows.count()).toBe(1);
+    await page.getByRole('button', { name: 'Accept quinn.ash@example.org' }).click();
+    await poll(() => page.getByRole('status').textContent()).toContain('quinn.ash@example.org is a contact now');
+    await poll(() => page.getByText('No pending suggestions.').isVisible()).toBe(true);
+
+    // The accepted address is a person the lookup finds, under the name it was seen with.
+    await page.goto(`${serve.origin}/#/main/people`);
+    const input = page.getByRole('combobox', { name: 'Look up a person' });
+    await input.fill('');
+    await input.pressSequentially('quinn', { delay: 20 });
+    await poll(() => page.getByRole('option').first().textContent()).toContain('Quinn Ash');
+  });
+
   it('refuses the same server under another name (no cookie, no DNS rebinding)', async () => {
     const other = await context.newPage();
     const res = await other.goto(serve.origin.replace('127.0.0.1', 'localhost'));

@@ -44,7 +44,7 @@ async function migrateTo(pool: pg.Pool, schema: string, count: number): Promise<
 describe.runIf(available)('Postgres migrations', () => {
   it('ships the migrations the journal lists, extensions first', () => {
     const j = journal('postgres');
-    expect(j.entries.map((e) => e.tag)).toEqual(['0000_extensions', '0001_schema', '0002_lookup_indexes']);
+    expect(j.entries.map((e) => e.tag)).toEqual(['0000_extensions', '0001_schema', '0002_lookup_indexes', '0003_suggestions']);
     expect(postgresMigrations()).toHaveLength(j.entries.length);
   });
 
@@ -92,6 +92,21 @@ describe.runIf(available)('Postgres migrations', () => {
     expect(names).not.toContain('names_last_seen');
     expect(idx.rows.find((r) => r.indexname === 'names_fold_last_seen')!.indexdef).toMatch(/fold text_pattern_ops, last_seen/);
     expect((await pool.query('select name from names')).rows).toEqual([{ name: 'Ada' }]);
+  });
+
+  it('0003_suggestions: adds the suggestion tables, keeping rows', async () => {
+    const { pool, schema } = freshSchema();
+    await migrateTo(pool, schema, 3);
+    await pool.query("insert into ingest_cursors (source, key, value, updated_at) values ('mbox', '/m.mbox', '{}', now())");
+    await migratePostgres(pool, schema);
+    expect(await tables(pool, schema)).toEqual(expect.arrayContaining(['suggestions', 'suggestion_sightings']));
+    expect((await pool.query('select key from ingest_cursors')).rows).toEqual([{ key: '/m.mbox' }]);
+    await pool.query("insert into suggestions (address, names, source, updated_at) values ('ada@example.org', '[\"Ada\"]', 'mbox /m.mbox', now())");
+    await pool.query("insert into suggestion_sightings (address, message) values ('ada@example.org', 'email+msg:1')");
+    await expect(pool.query("insert into suggestions (address, names, source, state, updated_at) values ('b@example.org', '[]', 'x', 'maybe', now())")).rejects.toThrow(/suggestions_state/);
+    await expect(pool.query("insert into suggestion_sightings (address, message) values ('nobody@example.org', 'email+msg:1')")).rejects.toThrow(/foreign key/);
+    const r = await pool.query("select state, count from suggestions where address = 'ada@example.org'");
+    expect(r.rows).toEqual([{ state: 'pending', count: 0 }]);
   });
 
   it('is idempotent and safe when several hosts start at once', async () => {

@@ -81,7 +81,7 @@ describe('skrode export (SQLite)', () => {
     expect((await skrode('--db', 'a.db', 'export', 'json', '-o', 'backup.jsonl')).code).toBe(0);
     const lines = readFileSync(join(dir, 'backup.jsonl'), 'utf8').trim().split('\n');
     expect(JSON.parse(lines[0]!)).toMatchObject({ skrode: 'backup', version: 1 });
-    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ end: 'backup', tables: 23 });
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ end: 'backup', tables: 25 });
     const restored = await skrode('--db', 'b.db', 'import', 'backup.jsonl');
     expect(restored.code).toBe(0);
     const a = await skrode('--db', 'a.db', 'export', 'json');

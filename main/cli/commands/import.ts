@@ -17,7 +17,14 @@ export function register(program: Command): void {
         return;
       }
       if (paths.length === 0) throw new Error('import: give at least one path (or --list)');
+      // Before the store opens its writer thread (whose heap takes the limit) and again after
+      // (creating that thread's heap resets the growth factor): see util/young-generation.ts.
+      const { limitYoungGeneration } = await import('../../util/young-generation.js');
+      limitYoungGeneration();
       const options = await importerOptions(globalOptions(program).config);
-      process.exitCode = await withStore(program, (store) => runImport(store, paths, { ...opts, options }));
+      process.exitCode = await withStore(program, (store) => {
+        limitYoungGeneration();
+        return runImport(store, paths, { ...opts, options });
+      });
     });
 }

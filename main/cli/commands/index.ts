@@ -12,3 +12,4 @@ commandModules.push(() => import('./demo.js'));
 commandModules.push(() => import('./export.js'));
 commandModules.push(() => import('./serve.js'));
 commandModules.push(() => import('./lookup.js'));
+commandModules.push(() => import('./suggestions.js'));

@@ -45,6 +45,8 @@ function populated(): SqliteDb {
   db.prepare("insert into sources (id, kind, config, created_at) values ('src-1', 'x-archive', ?, 1600000000000)").run(JSON.stringify({ path: '/tmp/x.zip' }));
   db.prepare("insert into jobs (queue, payload, dedup_key, state, attempts, max_attempts, available_at, created_at, updated_at) values ('q', ?, 'k', 'ready', 0, 5, 1, 2, 3)").run(JSON.stringify({ job: 1 }));
   db.prepare("insert into worker_status (host, worker, replica, state, restarts, done, failed, last_error, updated_at) values ('h', 'w', 0, 'running', 1, 2, 3, null, 4)").run();
+  db.prepare("insert into suggestions (address, names, count, first_seen, last_seen, source, state, updated_at) values ('cy@example.org', '[\"Cy\"]', 1, 5, 6, 'mbox /m.mbox', 'pending', 7)").run();
+  db.prepare("insert into suggestion_sightings (address, message) values ('cy@example.org', 'email+msg:1')").run();
   return db;
 }
 

@@ -58,6 +58,8 @@ export const TABLE_ORDER = [
   'notes',
   'jobs',
   'worker_status',
+  'suggestions',
+  'suggestion_sightings',
 ] as const;
 
 const CODECS: Record<string, Codec> = {

@@ -17,7 +17,7 @@ async function runMbox(path: string, policy: EmailPolicy, known?: KnownAccounts)
   const problems: ImportProblem[] = [];
   for await (const m of splitMbox(path, { maxMessageBytes: policy.maxMessageBytes })) {
     const fallbackDate = envelopeDate(m.envelope);
-    await processMessage(capture, path, { data: m.data, truncated: m.truncated, size: m.size, record: `message ${m.index}`, ...(fallbackDate ? { fallbackDate } : {}) }, { emit: (o) => void obs.push(o), problem: (p) => void problems.push(p) });
+    await processMessage(capture, path, { data: m.data, truncated: m.truncated, size: m.size, record: `message ${m.index}`, ...(fallbackDate ? { fallbackDate } : {}) }, { emit: (o) => void obs.push(o), suggest: () => undefined, problem: (p) => void problems.push(p) });
   }
   return { obs, problems, capture };
 }
@@ -137,12 +137,14 @@ describe('email capture policies', () => {
   it('update-only headers capture only addresses already known; suggest collects the rest', async () => {
     const policy = parseEmailPolicy({ headers: { cc: 'update', to: 'suggest' } });
     const known: KnownAccounts = { lookup: async (id) => ({ known: id === 'email+addr:known@x.example', names: [] }) };
-    const { r, c } = await observe(policy, mk('Message-ID: <p1@x>\r\nFrom: a@x.example\r\nTo: New Person <new@x.example>\r\nCc: known@x.example, unknown@x.example'), known);
+    const { r, c } = await observe(policy, mk('Message-ID: <p1@x>\r\nDate: Thu, 01 Jan 2026 10:00:00 +0000\r\nFrom: a@x.example\r\nTo: New Person <new@x.example>, a@x.example\r\nCc: known@x.example, unknown@x.example'), known);
     const ids = accounts(r.observations).map((a) => a.externalId);
     expect(ids).toContain('email+addr:known@x.example');
     expect(ids).not.toContain('email+addr:unknown@x.example');
     expect(ids).not.toContain('email+addr:new@x.example');
-    expect([...c.suggestions.values()]).toEqual([{ address: 'new@x.example', names: ['New Person'], count: 1 }]);
+    // a@x.example is under To: too, but captured by From: it is no suggestion.
+    expect(r.suggestions).toEqual([{ address: 'new@x.example', name: 'New Person', message: 'email+msg:p1@x', at: '2026-01-01T10:00:00.000Z', source: 'test' }]);
+    expect(c.counts.suggested).toBe(1);
     const post = posts(r.observations)[0]!;
     expect(post.distribution).toEqual([{ rel: 'cc', target: 'email+addr:known@x.example' }]);
   });
@@ -166,6 +168,37 @@ describe('email capture policies', () => {
     expect(accounts(b.r.observations)[0]!.names).toContainEqual({ name: 'New Name', kind: 'display' });
     const c = await observe(parseEmailPolicy({ newName: 'ignore' }), raw, known);
     expect(accounts(c.r.observations)[0]!.names).toEqual([{ name: 'p@x.example', kind: 'email' }]);
+  });
+
+  it('remembers a bounded number of addresses: an evicted one is asked of the store again', async () => {
+    // The store as it stands after each message's batch is applied: what the import captured.
+    const stored = new Map<string, string[]>();
+    const asked: string[] = [];
+    const known: KnownAccounts = {
+      lookup: async (id) => {
+        asked.push(id);
+        const names = stored.get(id);
+        return names ? { known: true, names: names.map((name) => ({ name, kind: 'display' as const })) } : { known: false, names: [] };
+      },
+    };
+    const c = new EmailCapture(parseEmailPolicy({ foldRedundant: false }), { source: 'test' }, known, 4);
+    const send = async (n: number, from: string) => {
+      const raw = mk(`Message-ID: <e${n}@x>\r\nFrom: ${from}`);
+      const r = await c.observe(await parseMessage(raw, false), { record: `m${n}`, raw });
+      for (const a of accounts(r.observations)) {
+        const names = (a.names ?? []).filter((x) => x.kind === 'display').map((x) => x.name);
+        stored.set(a.externalId, [...(stored.get(a.externalId) ?? []), ...names]);
+      }
+      return r;
+    };
+    await send(0, 'Ann <ann@x.example>');
+    await send(1, 'Ann <ann@x.example>');
+    expect(asked.filter((id) => id === 'email+addr:ann@x.example')).toHaveLength(1);
+    for (let i = 0; i < 8; i++) await send(10 + i, `p${i}@x.example`);
+    // Ann was evicted: asked again, and what the store holds keeps a new name an alias.
+    const r = await send(2, 'Annie <ann@x.example>');
+    expect(asked.filter((id) => id === 'email+addr:ann@x.example')).toHaveLength(2);
+    expect(accounts(r.observations)[0]!.names).toContainEqual({ name: 'Annie', kind: 'alias' });
   });
 
   it('Resent-* headers, canonical hosts and a configured auto-note', async () => {

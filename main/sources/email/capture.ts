@@ -5,7 +5,9 @@
 // `foo@example.com`). The same class serves mbox, Maildir and IMAP.
 import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail } from 'mailparser';
+import type { SuggestionSighting } from '../../store/port.js';
 import type { AccountSeen, DistributionSeen, NameSeen, Observation, PostSeen, Provenance } from '../../model/observations.js';
+import { Lru } from '../../store/sqlite/lru.js';
 import { NOTHING_KNOWN, type KnownAccounts } from './known-accounts.js';
 import {
   ADDRESS_HEADERS,
@@ -41,12 +43,8 @@ export interface CaptureResult {
   post?: string;
   /** The record with its Message-ID, for problems. */
   record: string;
-}
-
-export interface Suggestion {
-  address: string;
-  names: string[];
-  count: number;
+  /** Addresses this message brought under a `suggest` header (Store.recordSuggestions). */
+  suggestions: SuggestionSighting[];
 }
 
 const URL_RE = /\bhttps?:\/\/[^\s<>"'`)\]}]+/gi;
@@ -56,7 +54,12 @@ const MAX_TEXT = 300 * 1024;
 const MAX_RECIPIENTS = 5000;
 /** Account first/last-seen times are kept to this precision during one import (see needsSighting). */
 const SIGHTING_GRAIN = 3600_000;
-const MAX_SIGHTINGS = 200_000;
+/**
+ * Addresses whose state (known, names, sighting range) is remembered during one import. An mbox
+ * of any size then holds the same memory; an address evicted and seen again is asked of the
+ * store once more, which by then holds what this import captured for it.
+ */
+export const ADDRESS_CACHE = 50_000;
 const MAX_ATTACHMENTS = 200;
 const MAX_LINKS = 100;
 const ADDRESS_OK = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+$/;
@@ -168,6 +171,15 @@ export function parseListId(value: string | undefined): { id?: string; name?: st
   return name ? { id, name } : { id };
 }
 
+interface AddressState {
+  /** In the store before this import, or captured by it. */
+  known: boolean;
+  /** Captured by this import. */
+  here: boolean;
+  /** Display/alias names already attached to the address. */
+  names: Map<string, 'display' | 'alias'>;
+}
+
 interface Captured {
   id: string;
   address: string;
@@ -179,21 +191,31 @@ interface Captured {
 export class EmailCapture {
   private readonly selfSeen = new Set<string>();
   private readonly dynamicSelf = new Set<string>();
-  /** Display/alias names already attached to an address (from the store or this import). */
-  private readonly namesOf = new Map<string, Map<string, 'display' | 'alias'>>();
-  private readonly knownHere = new Set<string>();
+  /** What is known of each recently seen address (from the store or this import). */
+  private readonly addresses: Lru<string, AddressState>;
   /** Addresses captured in this import by local part, to spot `foo@a.example` next to `foo@example`. */
-  private readonly byLocal = new Map<string, string[]>();
-  private readonly knownChecked = new Map<string, boolean>();
-  private readonly redundantSeen = new Set<string>();
-  readonly suggestions = new Map<string, Suggestion>();
+  private readonly byLocal: Lru<string, string[]>;
+  private readonly redundantSeen: Lru<string, true>;
+  private readonly sightings: Lru<string, { names: Set<string>; min: number; max: number }>;
   counts = { messages: 0, sent: 0, skipped: 0, truncated: 0, addresses: 0, suggested: 0, hashedIds: 0 };
 
   constructor(
     private readonly policy: EmailPolicy,
     private readonly source: { source: string; file?: string },
     private readonly known: KnownAccounts = NOTHING_KNOWN,
-  ) {}
+    /** Addresses remembered (tests make it small to see eviction). */
+    addressCache = ADDRESS_CACHE,
+  ) {
+    this.addresses = new Lru(addressCache);
+    this.byLocal = new Lru(addressCache);
+    this.redundantSeen = new Lru(addressCache);
+    this.sightings = new Lru(addressCache);
+  }
+
+  /** Where suggestions came from, for the user: `mbox /path/to/file`, `imap:work`. */
+  private get sourceLabel(): string {
+    return this.source.file ? `${this.source.source} ${this.source.file}` : this.source.source;
+  }
 
   private prov(record: string): Provenance {
     return { ...this.source, record };
@@ -203,18 +225,18 @@ export class EmailCapture {
     return this.dynamicSelf.has(address) || isSelfAddress(address, this.policy);
   }
 
-  private async isKnown(address: string): Promise<boolean> {
-    if (this.knownHere.has(address)) return true;
-    const c = this.knownChecked.get(address);
-    if (c !== undefined) return c;
+  /** The address's state, asked of the store the first time (or after eviction). */
+  private async stateOf(address: string): Promise<AddressState> {
+    const hit = this.addresses.get(address);
+    if (hit) return hit;
     const k = await this.known.lookup(`email+addr:${address}`);
-    this.knownChecked.set(address, k.known);
-    if (k.known) {
-      const kinds = this.namesOf.get(address) ?? new Map<string, 'display' | 'alias'>();
-      for (const n of k.names) if (!kinds.has(n.name)) kinds.set(n.name, n.kind);
-      this.namesOf.set(address, kinds);
-    }
-    return k.known;
+    const st: AddressState = { known: k.known, here: false, names: new Map(k.names.map((n) => [n.name, n.kind])) };
+    this.addresses.set(address, st);
+    return st;
+  }
+
+  private async isKnown(address: string): Promise<boolean> {
+    return (await this.stateOf(address)).known;
   }
 
   /** `foo@mail.example.com` → `foo@example.com` when that address is known. */
@@ -231,8 +253,8 @@ export class EmailCapture {
     for (const known of this.byLocal.get(local) ?? []) {
       if (known.length > address.length && known.endsWith(`.${address.slice(at + 1)}`)) {
         const key = `${known}|${address}`;
-        if (!this.redundantSeen.has(key)) {
-          this.redundantSeen.add(key);
+        if (this.redundantSeen.get(key) === undefined) {
+          this.redundantSeen.set(key, true);
           obs.push({ type: 'evidence', a: `email+addr:${address}`, b: `email+addr:${known}`, kind: 'redundant-address', proof: `${known} is a subdomain address of ${address}`, confidence: 0.9, provenance: prov });
         }
       }
@@ -240,15 +262,11 @@ export class EmailCapture {
     return address;
   }
 
-  private namesFor(address: string, display: string | null, original: string): NameSeen[] {
+  private namesFor(st: AddressState, address: string, display: string | null, original: string): NameSeen[] {
     const names: NameSeen[] = [{ name: address, kind: 'email' }];
     if (original !== address) names.push({ name: original, kind: 'email' });
     if (!display) return names;
-    let kinds = this.namesOf.get(address);
-    if (!kinds) {
-      kinds = new Map();
-      this.namesOf.set(address, kinds);
-    }
+    const kinds = st.names;
     const had = kinds.get(display);
     if (had) {
       names.push({ name: display, kind: had });
@@ -275,7 +293,6 @@ export class EmailCapture {
   private needsSighting(c: Captured, t: number): boolean {
     let e = this.sightings.get(c.address);
     if (!e) {
-      if (this.sightings.size >= MAX_SIGHTINGS) this.sightings.clear();
       e = { names: new Set(), min: t, max: t };
       this.sightings.set(c.address, e);
       for (const n of c.names) e.names.add(`${n.kind}\u0000${n.name}`);
@@ -301,7 +318,6 @@ export class EmailCapture {
     }
     return send;
   }
-  private readonly sightings = new Map<string, { names: Set<string>; min: number; max: number }>();
 
   /** Observations for one parsed message. Never throws for bad content: problems are returned. */
   async observe(mail: ParsedMail, meta: MessageMeta): Promise<CaptureResult> {
@@ -320,7 +336,7 @@ export class EmailCapture {
     const { id: listId, name: listName } = parseListId(rawHeader(mail, 'list-id'));
     if (listId && policy.ignoreLists.some((r) => r.test(listId))) {
       this.counts.skipped++;
-      return { observations: [], problems, record, skipped: `list ${listId} is ignored by the email policy` };
+      return { observations: [], problems, record, suggestions: [], skipped: `list ${listId} is ignored by the email policy` };
     }
 
     const labels = (headerText(mail, 'x-gmail-labels') ?? '')
@@ -357,6 +373,8 @@ export class EmailCapture {
 
     const captured: Captured[] = [];
     const byAddress = new Map<string, Captured>();
+    /** Unknown addresses under a `suggest` header, with their display name: stored for the user to accept. */
+    const suggestedHere = new Map<string, string | null>();
     let poster: string | undefined;
     let senderIgnored = false;
     const classDone = { sender: false, recipient: false };
@@ -383,32 +401,27 @@ export class EmailCapture {
         if (!self) address = await this.fold(address, obs, prov);
         const display = cleanName(a.name, address);
         // Learn what earlier imports recorded for this address (names, so a new one becomes an alias).
-        if (!this.knownHere.has(address)) await this.isKnown(address);
+        const st = await this.stateOf(address);
         const existing = byAddress.get(address);
         let action = self ? 'create' : policy.headers[h];
         if (!countForCapture && action === 'create') action = 'update';
         if (existing) {
-          if (display && !existing.names.some((n) => n.name === display)) existing.names.push(...this.namesFor(address, display, original).filter((n) => n.kind !== 'email'));
+          if (display && !existing.names.some((n) => n.name === display)) existing.names.push(...this.namesFor(st, address, display, original).filter((n) => n.kind !== 'email'));
           continue;
         }
         if (action === 'ignore') continue;
         if (action === 'update' || action === 'suggest') {
           if (!(await this.isKnown(address))) {
-            if (action === 'suggest') {
-              const s = this.suggestions.get(address) ?? { address, names: [], count: 0 };
-              s.count++;
-              if (display && !s.names.includes(display)) s.names.push(display);
-              if (!this.suggestions.has(address)) this.counts.suggested++;
-              this.suggestions.set(address, s);
-            }
+            if (action === 'suggest' && !suggestedHere.has(address)) suggestedHere.set(address, display);
             continue;
           }
         }
-        const c: Captured = { id: `email+addr:${address}`, address, header: h, names: this.namesFor(address, display, original), self };
+        const c: Captured = { id: `email+addr:${address}`, address, header: h, names: this.namesFor(st, address, display, original), self };
         captured.push(c);
         byAddress.set(address, c);
-        if (!this.knownHere.has(address)) {
-          this.knownHere.add(address);
+        if (!st.here) {
+          st.here = true;
+          st.known = true;
           const local = address.slice(0, address.lastIndexOf('@'));
           const same = this.byLocal.get(local);
           if (same) same.push(address);
@@ -431,12 +444,12 @@ export class EmailCapture {
     }
     if (senderIgnored && !poster) {
       this.counts.skipped++;
-      return { observations: [], problems, record, skipped: 'sender is ignored by the email policy (noreply, mailer-daemon ...)' };
+      return { observations: [], problems, record, suggestions: [], skipped: 'sender is ignored by the email policy (noreply, mailer-daemon ...)' };
     }
     if (!poster) {
       this.counts.skipped++;
       problems.push('no sender address (From, Sender, Reply-To): message skipped');
-      return { observations: [], problems, record, skipped: 'no sender' };
+      return { observations: [], problems, record, suggestions: [], skipped: 'no sender' };
     }
 
     // Date: mailparser silently uses "now" for an invalid Date header, so we read it ourselves.
@@ -538,8 +551,16 @@ export class EmailCapture {
       }
     }
 
+    const suggestions: SuggestionSighting[] = [];
+    for (const [address, name] of suggestedHere) {
+      // Captured by another header of the same message after all: not a suggestion.
+      if (byAddress.has(address)) continue;
+      suggestions.push({ address, message: postId, source: this.sourceLabel, ...(name ? { name } : {}), ...(when ? { at: when } : {}) });
+    }
+    this.counts.suggested += suggestions.length;
+
     this.counts.messages++;
-    return { observations: obs, problems, record, post: postId };
+    return { observations: obs, problems, record, post: postId, suggestions };
   }
 }
 

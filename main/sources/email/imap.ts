@@ -5,10 +5,11 @@
 // backoff. Messages over the size limit are fetched as headers only.
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
 import type { Observation } from '../../model/observations.js';
-import type { Store } from '../../store/port.js';
+import type { Store, SuggestionSighting } from '../../store/port.js';
 import { BatchWriter, type ImportProblem } from '../importer.js';
 import { EmailCapture } from './capture.js';
 import { StoreKnownAccounts } from './known-accounts.js';
+import { SuggestionBuffer } from './suggestion-buffer.js';
 import { processMessage } from './pipeline.js';
 import type { EmailPolicy } from './policy.js';
 
@@ -113,6 +114,7 @@ export class ImapSync {
   async syncFolder(client: ImapFlow, folder: { path: string; sent: boolean }, signal?: AbortSignal): Promise<number> {
     const file = `imap:${this.account.name}/${folder.path}`;
     const writer = new BatchWriter(this.opts.store, 1000);
+    const suggestions = new SuggestionBuffer(this.opts.store);
     const key = folder.path;
     const source = imapCursorSource(this.account.name);
     const lock = await client.getMailboxLock(folder.path, { readOnly: true });
@@ -150,6 +152,7 @@ export class ImapSync {
       const chunk = this.opts.chunk ?? 100;
       const sink = {
         emit: (o: Observation) => writer.add(o),
+        suggest: (x: SuggestionSighting) => suggestions.add(x),
         problem: (p: ImportProblem) => this.opts.onProblem?.(p),
       };
       for (let i = 0; i < meta.length; i += chunk) {
@@ -181,9 +184,11 @@ export class ImapSync {
         }
         // The cursor moves only past what the store has applied.
         await writer.flush();
+        await suggestions.flush();
         await this.opts.store.setCursor(source, key, JSON.stringify({ uidValidity, lastUid } satisfies ImapFolderCursor));
       }
       await writer.flush();
+      await suggestions.flush();
       await this.opts.store.setCursor(source, key, JSON.stringify({ uidValidity, lastUid } satisfies ImapFolderCursor));
       this.lastUids.set(folder.path, lastUid);
     } finally {

@@ -1,6 +1,8 @@
-// What the store already knows about an email account, asked once per address and cached, so
-// the capture policies (update-only headers, a new name kept as an alias, redundant addresses)
-// can see people captured by earlier imports without a query per message.
+// What the store already knows about an email account, so the capture policies (update-only
+// headers, a new name kept as an alias, redundant addresses) can see people captured by earlier
+// imports. Not cached here: EmailCapture keeps a bounded cache of the answers together with what
+// the import itself captured, and a second cache here could answer "unknown" for an address the
+// import has since stored.
 import type { Store } from '../../store/port.js';
 
 export interface KnownAccount {
@@ -19,16 +21,9 @@ export const NOTHING_KNOWN: KnownAccounts = {
 };
 
 export class StoreKnownAccounts implements KnownAccounts {
-  private readonly cache = new Map<string, KnownAccount>();
-
-  constructor(
-    private readonly store: Pick<Store, 'person'>,
-    private readonly maxCache = 200_000,
-  ) {}
+  constructor(private readonly store: Pick<Store, 'person'>) {}
 
   async lookup(externalId: string): Promise<KnownAccount> {
-    const hit = this.cache.get(externalId);
-    if (hit) return hit;
     const person = await this.store.person(externalId);
     let result: KnownAccount = { known: false, names: [] };
     if (person) {
@@ -42,8 +37,6 @@ export class StoreKnownAccounts implements KnownAccounts {
       }
       if (!result.known) result = { known: true, names: [] };
     }
-    if (this.cache.size >= this.maxCache) this.cache.clear();
-    this.cache.set(externalId, result);
     return result;
   }
 }

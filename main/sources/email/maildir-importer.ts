@@ -7,6 +7,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { BatchWriter, type ImportContext, type ImportSummary, type Importer } from '../importer.js';
 import { EmailCapture } from './capture.js';
 import { StoreKnownAccounts } from './known-accounts.js';
+import { SuggestionBuffer } from './suggestion-buffer.js';
 import { processMessage } from './pipeline.js';
 import { parseEmailPolicy } from './policy.js';
 
@@ -100,10 +101,12 @@ export async function importMaildir(path: string, ctx: ImportContext): Promise<I
   }
 
   const writer = new BatchWriter(ctx.store);
+  const suggestions = new SuggestionBuffer(ctx.store);
   const capture = new EmailCapture(policy, { source: 'maildir', file: root }, new StoreKnownAccounts(ctx.store));
   let problems = 0;
   const sink = {
     emit: (o: Parameters<BatchWriter['add']>[0]) => writer.add(o),
+    suggest: (x: Parameters<SuggestionBuffer['add']>[0]) => suggestions.add(x),
     problem: (p: Parameters<ImportContext['problem']>[0]) => {
       problems++;
       ctx.problem(p);
@@ -125,6 +128,7 @@ export async function importMaildir(path: string, ctx: ImportContext): Promise<I
     if (done % 200 === 0) ctx.progress({ done, total: files.length, unit: 'items', label: 'maildir' });
   }
   await writer.flush();
+  await suggestions.flush();
   ctx.progress({ done, total: files.length, unit: 'items', label: 'maildir' });
   return { importer: 'maildir', path: root, observations: writer.total, problems, counts: { ...capture.counts, files: files.length, folders: folders.length } };
 }

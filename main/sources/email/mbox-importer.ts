@@ -8,6 +8,7 @@ import type { ImportContext, ImportSummary, Importer } from '../importer.js';
 import { EmailCapture } from './capture.js';
 import { StoreKnownAccounts } from './known-accounts.js';
 import { PipelinedWriter } from './pipelined-writer.js';
+import { SuggestionBuffer } from './suggestion-buffer.js';
 import { looksLikeMbox, splitMbox } from './mbox-split.js';
 import { envelopeDate, processMessage } from './pipeline.js';
 import { parseEmailPolicy } from './policy.js';
@@ -59,12 +60,14 @@ export async function importMbox(path: string, ctx: ImportContext, opts: MboxImp
   }
 
   const writer = new PipelinedWriter(ctx.store);
+  const suggestions = new SuggestionBuffer(ctx.store);
   const capture = new EmailCapture(policy, { source: 'mbox', file }, new StoreKnownAccounts(ctx.store));
   let problems = 0;
   let sinceCursor = 0;
   let lastEnd = start;
   const sink = {
     emit: (o: Parameters<PipelinedWriter['add']>[0]) => writer.add(o),
+    suggest: (s: Parameters<SuggestionBuffer['add']>[0]) => suggestions.add(s),
     problem: (p: Parameters<ImportContext['problem']>[0]) => {
       problems++;
       ctx.problem(p);
@@ -72,6 +75,7 @@ export async function importMbox(path: string, ctx: ImportContext, opts: MboxImp
   };
   const saveCursor = async (offset: number) => {
     await writer.flush();
+    await suggestions.flush();
     await ctx.store.setCursor(MBOX_CURSOR_SOURCE, file, JSON.stringify({ offset, size, head } satisfies MboxCursor));
   };
 
@@ -102,7 +106,11 @@ export async function importMbox(path: string, ctx: ImportContext, opts: MboxImp
       sinceCursor = 0;
       // Saved once this message's batch is committed; parsing goes on meanwhile.
       const offset = lastEnd;
-      writer.checkpoint(() => ctx.store.setCursor(MBOX_CURSOR_SOURCE, file, JSON.stringify({ offset, size, head } satisfies MboxCursor)));
+      // Suggestions held back would be skipped by a resume from this offset: store them first.
+      writer.checkpoint(async () => {
+        await suggestions.flush();
+        await ctx.store.setCursor(MBOX_CURSOR_SOURCE, file, JSON.stringify({ offset, size, head } satisfies MboxCursor));
+      });
     }
     if (ctx.signal?.aborted) break;
   }

@@ -3,6 +3,7 @@
 // file and message, so one bad message never stops the rest.
 import type { Observation } from '../../model/observations.js';
 import { validateObservation } from '../../model/validate.js';
+import type { SuggestionSighting } from '../../store/port.js';
 import type { ImportProblem } from '../importer.js';
 import { EmailCapture, parseMessage } from './capture.js';
 
@@ -17,6 +18,8 @@ export interface MessageInput {
 
 export interface PipelineSink {
   emit(o: Observation): Promise<void> | void;
+  /** Addresses seen under a `suggest` header (see SuggestionBuffer). */
+  suggest(s: SuggestionSighting): Promise<void> | void;
   problem(p: ImportProblem): void;
 }
 
@@ -54,6 +57,7 @@ export async function processMessage(capture: EmailCapture, file: string, m: Mes
     }
     await sink.emit(o);
   }
+  for (const s of r.suggestions) await sink.suggest(s);
   return r.post;
 }
 

@@ -32,6 +32,22 @@ describe('PipelinedWriter', () => {
     }
   });
 
+  it('bounds a batch by the post text it carries as well as by its size', async () => {
+    const store = await openSqliteStore(join(dir, 'b.db'));
+    try {
+      const sizes: number[] = [];
+      const w = new PipelinedWriter({ apply: (b) => (sizes.push(b.length), store.apply(b)) }, 100, 1000);
+      const post = (i: number): Observation => ({ type: 'post', externalId: `email+msg:t${i}@x`, text: 'x'.repeat(400), provenance: { source: 'test' } });
+      for (let i = 0; i < 7; i++) await w.add(post(i));
+      await w.flush();
+      // 400 characters each: the third post reaches 1000 characters and sends the batch.
+      expect(sizes).toEqual([3, 3, 1]);
+      expect((await store.counts()).posts).toBe(7);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a failed apply surfaces and its checkpoint never runs', async () => {
     let calls = 0;
     const failing = { apply: async () => Promise.reject(new Error(`disk full ${++calls}`)) };

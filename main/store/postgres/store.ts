@@ -9,7 +9,9 @@ import { emptyApplyResult } from '../../model/observations.js';
 import { LIMITS } from '../../model/validate.js';
 import type { PersonDto } from '../../../shared/people.js';
 import { acceptBatch } from '../accept-batch.js';
-import { StoreError, type LinkRecord, type MergeRecord, type Store, type StoreCounts } from '../port.js';
+import type { SuggestionDto, SuggestionState } from '../../../shared/suggestions.js';
+import { StoreError, type LinkRecord, type MergeRecord, type Store, type StoreCounts, type SuggestionSighting } from '../port.js';
+import { readSuggestions, recordSuggestions, setSuggestionState } from './suggestions.js';
 import { applyBatch } from './apply.js';
 import * as identity from './identity.js';
 import { readPerson } from './person.js';
@@ -198,6 +200,17 @@ export class PostgresStore implements Store {
         [pgText(source), pgText(key), pgText(value), new Date()],
       );
     });
+  }
+
+  recordSuggestions(sightings: readonly SuggestionSighting[]): Promise<void> {
+    if (!Array.isArray(sightings) || sightings.length === 0) return Promise.resolve();
+    return this.tx((client) => recordSuggestions(client, sightings));
+  }
+  suggestions(opts: { state?: SuggestionState; address?: string; limit?: number } = {}): Promise<SuggestionDto[]> {
+    return this.read((client) => readSuggestions(client, opts));
+  }
+  setSuggestionState(address: string, state: Exclude<SuggestionState, 'pending'>): Promise<void> {
+    return this.tx((client) => setSuggestionState(client, address, state));
   }
 
   async close(): Promise<void> {

@@ -48,7 +48,7 @@ export async function freshPostgresStore(options: { schema?: string; application
 const DATA_TABLES = [
   'list_membership', 'post_interactions', 'post_distribution', 'post_relationships', 'links', 'evidence', 'names',
   'account_relationships', 'notes', 'persona_control', 'lists', 'posts', 'accounts', 'personas', 'humans',
-  'anti_links', 'merge_log', 'sources', 'ingest_cursors', 'jobs', 'worker_status',
+  'anti_links', 'merge_log', 'sources', 'ingest_cursors', 'jobs', 'worker_status', 'suggestion_sightings', 'suggestions',
 ];
 
 /**

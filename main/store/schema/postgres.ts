@@ -345,3 +345,30 @@ export const workerStatus = pgTable(
   },
   (t) => [primaryKey({ columns: [t.host, t.worker, t.replica] })],
 );
+
+/** Addresses a mail import saw under a `suggest` header: see ./sqlite.ts. */
+export const suggestions = pgTable(
+  'suggestions',
+  {
+    address: text('address').primaryKey(),
+    names: jsonb('names').notNull(),
+    count: integer('count').notNull().default(0),
+    firstSeen: ts('first_seen'),
+    lastSeen: ts('last_seen'),
+    source: text('source').notNull(),
+    state: text('state').notNull().default('pending'),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [index('suggestions_state_count').on(t.state, t.count), check('suggestions_state', sql`${t.state} in ('pending', 'accepted', 'dismissed')`)],
+);
+
+export const suggestionSightings = pgTable(
+  'suggestion_sightings',
+  {
+    address: text('address')
+      .notNull()
+      .references(() => suggestions.address, { onDelete: 'cascade' }),
+    message: text('message').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.address, t.message] })],
+);

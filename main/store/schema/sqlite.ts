@@ -330,3 +330,36 @@ export const workerStatus = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.host, t.worker, t.replica] })],
 );
+
+/**
+ * Addresses a mail import saw under a `suggest` header (shared/suggestions.ts): the user accepts
+ * one (it becomes an account) or dismisses it (never suggested again).
+ */
+export const suggestions = sqliteTable(
+  'suggestions',
+  {
+    address: text('address').primaryKey(),
+    /** JSON array of the display names seen, oldest first. */
+    names: text('names').notNull(),
+    /** Messages seen in (rows of suggestion_sightings). */
+    count: integer('count').notNull().default(0),
+    firstSeen: ms('first_seen'),
+    lastSeen: ms('last_seen'),
+    source: text('source').notNull(),
+    state: text('state').notNull().default('pending'),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [index('suggestions_state_count').on(t.state, t.count), check('suggestions_state', sql`${t.state} in ('pending', 'accepted', 'dismissed')`)],
+);
+
+/** One row per (address, message), so re-importing a mailbox counts nothing twice. */
+export const suggestionSightings = sqliteTable(
+  'suggestion_sightings',
+  {
+    address: text('address')
+      .notNull()
+      .references(() => suggestions.address, { onDelete: 'cascade' }),
+    message: text('message').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.address, t.message] })],
+);

@@ -105,6 +105,24 @@ const steps: Record<string, { before(db: Db): void; after(db: Db): void }> = {
       expect(plan('select id, fold from names indexed by names_last_seen_fold order by last_seen desc limit 10')).toMatch(/COVERING INDEX names_last_seen_fold/);
     },
   },
+  '0003_suggestions': {
+    before(db) {
+      db.prepare("insert into ingest_cursors (source, key, value, updated_at) values ('mbox', '/m.mbox', '{}', 0)").run();
+    },
+    after(db) {
+      expect(db.prepare('select key from ingest_cursors').all()).toEqual([{ key: '/m.mbox' }]);
+      const tables = objects(db, 'table');
+      expect(tables).toContain('suggestions');
+      expect(tables).toContain('suggestion_sightings');
+      expect(objects(db, 'index')).toContain('suggestions_state_count');
+      db.prepare("insert into suggestions (address, names, source, updated_at) values ('ada@example.org', '[]', 'mbox', 0)").run();
+      expect(db.prepare("select state, count from suggestions").get()).toEqual({ state: 'pending', count: 0 });
+      expect(() => db.prepare("insert into suggestions (address, names, source, state, updated_at) values ('b@example.org', '[]', 'x', 'maybe', 0)").run()).toThrow(/CHECK/);
+      db.pragma('foreign_keys = ON');
+      expect(() => db.prepare("insert into suggestion_sightings (address, message) values ('nobody@example.org', 'email+msg:1')").run()).toThrow(/FOREIGN KEY/);
+      db.prepare("insert into suggestion_sightings (address, message) values ('ada@example.org', 'email+msg:1')").run();
+    },
+  },
 };
 
 describe('SQLite migrations', () => {

@@ -5,7 +5,9 @@
 import type { ApplyResult, Observation, PersonaRel } from '../../model/observations.js';
 import type { PersonDto } from '../../../shared/people.js';
 import { acceptBatch } from '../accept-batch.js';
-import { StoreError, type LinkRecord, type MergeRecord, type Store, type StoreCounts } from '../port.js';
+import type { SuggestionDto, SuggestionState } from '../../../shared/suggestions.js';
+import { StoreError, type LinkRecord, type MergeRecord, type Store, type StoreCounts, type SuggestionSighting } from '../port.js';
+import { readSuggestions } from './suggestions.js';
 import { openSqlite, type SqliteDb } from './open.js';
 import { SqliteReads } from './reads.js';
 import { translateSqliteError } from './writer.js';
@@ -110,6 +112,16 @@ export class SqliteStore implements Store {
   }
   getCursor(source: string, key: string): Promise<string | null> {
     return this.read('getCursor', () => this.reads.getCursor(source, key));
+  }
+
+  recordSuggestions(sightings: readonly SuggestionSighting[]): Promise<void> {
+    return this.writer.call('suggestions.record', sightings);
+  }
+  suggestions(opts: { state?: SuggestionState; address?: string; limit?: number } = {}): Promise<SuggestionDto[]> {
+    return this.read('suggestions', () => readSuggestions(this.readDb, opts));
+  }
+  setSuggestionState(address: string, state: Exclude<SuggestionState, 'pending'>): Promise<void> {
+    return this.writer.call('suggestions.setState', address, state);
   }
 
   async close(): Promise<void> {

@@ -14,6 +14,7 @@ import { SLOW_CALL_MS, type WriterRequest, type WriterResponse } from './writer-
 import '../../queue/sqlite/writer-registration.js';
 import '../../topology/writer-registration.js';
 import '../../sources/backup/writer-registration.js';
+import './suggestions-registration.js';
 
 const port = parentPort;
 if (!port) throw new Error('writer.worker must run in a worker thread');

@@ -1,15 +1,18 @@
-// The main window: people lookup, post search, sources and import, ingestion status, settings.
+// The main window: people lookup, post search, sources and import, suggested contacts, ingestion
+// status, settings.
 // Pages are hash routes (#/main/<page>) so the same build serves under app:// and under serve.
 import { Popup } from '../popup/Popup.js';
 import { SearchPage } from './SearchPage.js';
 import { SettingsPage } from './SettingsPage.js';
 import { SourcesPage } from './SourcesPage.js';
 import { StatusPage } from './StatusPage.js';
+import { SuggestionsPage } from './SuggestionsPage.js';
 
 export const PAGES = [
   { key: 'people', title: 'People' },
   { key: 'search', title: 'Posts' },
   { key: 'sources', title: 'Sources' },
+  { key: 'suggestions', title: 'Suggestions' },
   { key: 'status', title: 'Status' },
   { key: 'settings', title: 'Settings' },
 ] as const;
@@ -37,6 +40,7 @@ export function MainWindow({ page }: { page: PageKey }) {
         {page === 'people' && <Popup />}
         {page === 'search' && <SearchPage />}
         {page === 'sources' && <SourcesPage />}
+        {page === 'suggestions' && <SuggestionsPage />}
         {page === 'status' && <StatusPage />}
         {page === 'settings' && <SettingsPage />}
       </div>
