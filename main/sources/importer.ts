@@ -3,7 +3,6 @@
 // BatchWriter applies to the store. A bad record becomes an ImportProblem naming the file,
 // record and reason; the rest of the input is still imported.
 
-import type { Observation } from '../model/observations.js';
 import type { Store } from '../store/port.js';
 
 export interface ImportProblem {
@@ -62,35 +61,4 @@ export function registerImporter(importer: Importer): void {
 
 export function registeredImporters(): readonly Importer[] {
   return importers;
-}
-
-/**
- * Collects observations and applies them to the store in batches, so a large import holds at
- * most one batch in memory and each batch commits in one transaction.
- */
-export class BatchWriter {
-  private batch: Observation[] = [];
-  private pending: Promise<unknown> = Promise.resolve();
-  total = 0;
-
-  constructor(
-    private readonly store: Store,
-    private readonly batchSize = 2000,
-  ) {}
-
-  /** Add one observation; resolves once any full batch it completed has been applied. */
-  async add(o: Observation): Promise<void> {
-    this.batch.push(o);
-    this.total++;
-    if (this.batch.length >= this.batchSize) await this.flush();
-  }
-
-  async flush(): Promise<void> {
-    await this.pending;
-    if (this.batch.length === 0) return;
-    const b = this.batch;
-    this.batch = [];
-    this.pending = this.store.apply(b);
-    await this.pending;
-  }
 }

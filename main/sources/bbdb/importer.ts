@@ -4,7 +4,8 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { BatchWriter, type Importer, type ImportContext, type ImportSummary } from '../importer.js';
+import { BatchWriter } from '../batch-writer.js';
+import { type Importer, type ImportContext, type ImportSummary } from '../importer.js';
 import { NEWEST_FORMAT, readHeader, readRecords } from './file.js';
 import { BbdbRecordError, parseRecord, recordObservations } from './record.js';
 
@@ -107,6 +108,6 @@ export async function importBbdbText(text: string, path: string, ctx: ImportCont
     if (ctx.signal?.aborted) break;
   }
   await writer.flush();
-  summary.observations += writer.total;
+  summary.observations += writer.observations;
   return summary;
 }

@@ -6,7 +6,8 @@
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
 import type { Observation } from '../../model/observations.js';
 import type { Store, SuggestionSighting } from '../../store/port.js';
-import { BatchWriter, type ImportProblem } from '../importer.js';
+import { BatchWriter } from '../batch-writer.js';
+import type { ImportProblem } from '../importer.js';
 import { EmailCapture } from './capture.js';
 import { StoreKnownAccounts } from './known-accounts.js';
 import { SuggestionBuffer } from './suggestion-buffer.js';
@@ -113,7 +114,7 @@ export class ImapSync {
   /** Read what is new in one folder; returns how many messages were stored. */
   async syncFolder(client: ImapFlow, folder: { path: string; sent: boolean }, signal?: AbortSignal): Promise<number> {
     const file = `imap:${this.account.name}/${folder.path}`;
-    const writer = new BatchWriter(this.opts.store, 1000);
+    const writer = new BatchWriter(this.opts.store, { batchSize: 1000 });
     const suggestions = new SuggestionBuffer(this.opts.store);
     const key = folder.path;
     const source = imapCursorSource(this.account.name);

@@ -4,7 +4,8 @@
 // to its head, so a huge attachment is never loaded.
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
-import { BatchWriter, type ImportContext, type ImportSummary, type Importer } from '../importer.js';
+import { BatchWriter } from '../batch-writer.js';
+import { type ImportContext, type ImportSummary, type Importer } from '../importer.js';
 import { EmailCapture } from './capture.js';
 import { StoreKnownAccounts } from './known-accounts.js';
 import { SuggestionBuffer } from './suggestion-buffer.js';
@@ -130,7 +131,7 @@ export async function importMaildir(path: string, ctx: ImportContext): Promise<I
   await writer.flush();
   await suggestions.flush();
   ctx.progress({ done, total: files.length, unit: 'items', label: 'maildir' });
-  return { importer: 'maildir', path: root, observations: writer.total, problems, counts: { ...capture.counts, files: files.length, folders: folders.length } };
+  return { importer: 'maildir', path: root, observations: writer.observations, problems, counts: { ...capture.counts, files: files.length, folders: folders.length } };
 }
 
 export const maildirImporter: Importer = {

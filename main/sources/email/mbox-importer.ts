@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { ImportContext, ImportSummary, Importer } from '../importer.js';
 import { EmailCapture } from './capture.js';
 import { StoreKnownAccounts } from './known-accounts.js';
-import { PipelinedWriter } from './pipelined-writer.js';
+import { BatchWriter } from '../batch-writer.js';
 import { SuggestionBuffer } from './suggestion-buffer.js';
 import { looksLikeMbox, splitMbox } from './mbox-split.js';
 import { envelopeDate, processMessage } from './pipeline.js';
@@ -59,14 +59,14 @@ export async function importMbox(path: string, ctx: ImportContext, opts: MboxImp
     }
   }
 
-  const writer = new PipelinedWriter(ctx.store);
+  const writer = new BatchWriter(ctx.store);
   const suggestions = new SuggestionBuffer(ctx.store);
   const capture = new EmailCapture(policy, { source: 'mbox', file }, new StoreKnownAccounts(ctx.store));
   let problems = 0;
   let sinceCursor = 0;
   let lastEnd = start;
   const sink = {
-    emit: (o: Parameters<PipelinedWriter['add']>[0]) => writer.add(o),
+    emit: (o: Parameters<BatchWriter['add']>[0]) => writer.add(o),
     suggest: (s: Parameters<SuggestionBuffer['add']>[0]) => suggestions.add(s),
     problem: (p: Parameters<ImportContext['problem']>[0]) => {
       problems++;
@@ -119,7 +119,7 @@ export async function importMbox(path: string, ctx: ImportContext, opts: MboxImp
   return {
     importer: 'mbox',
     path: file,
-    observations: writer.total,
+    observations: writer.observations,
     problems,
     counts: { ...capture.counts, read: messages, resumedAt: start, storeWaitMs: Math.round(writer.waitedMs) },
   };

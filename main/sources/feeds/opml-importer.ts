@@ -5,7 +5,8 @@ import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Observation } from '../../model/observations.js';
 import { validateObservation } from '../../model/validate.js';
-import { BatchWriter, type ImportContext, type ImportSummary, type Importer } from '../importer.js';
+import { BatchWriter } from '../batch-writer.js';
+import { type ImportContext, type ImportSummary, type Importer } from '../importer.js';
 import { feedAccountId, siteAccountId } from './observations.js';
 import { looksLikeOpml, parseOpmlDocument, type Subscription } from './opml.js';
 import { addSubscriptions } from './subscriptions.js';
@@ -83,7 +84,7 @@ export async function importOpml(path: string, ctx: ImportContext): Promise<Impo
   await writer.flush();
   const added = await addSubscriptions(ctx.store, parsed.subscriptions);
   ctx.progress({ done: parsed.subscriptions.length, total: parsed.subscriptions.length, unit: 'items', label: 'opml' });
-  return { importer: 'opml', path: file, observations: writer.total, problems, counts: { feeds: parsed.subscriptions.length, newSubscriptions: added } };
+  return { importer: 'opml', path: file, observations: writer.observations, problems, counts: { feeds: parsed.subscriptions.length, newSubscriptions: added } };
 }
 
 export const opmlImporter: Importer = {

@@ -3,7 +3,8 @@
 // Recognised by content (BEGIN:VCARD); a file named .vcf that holds something else is reported.
 
 import { extname, join } from 'node:path';
-import { BatchWriter, type Importer, type ImportContext, type ImportSummary } from '../importer.js';
+import { BatchWriter } from '../batch-writer.js';
+import { type Importer, type ImportContext, type ImportSummary } from '../importer.js';
 import { CardReader, type CardEvent } from './cards.js';
 import { cardObservations } from './card-observations.js';
 import { headText, looksBinary, readTextLines } from './text-lines.js';
@@ -116,7 +117,7 @@ export async function importVCardFile(path: string, ctx: ImportContext): Promise
   }
   for (const e of reader.end()) await handle(e);
   await writer.flush();
-  summary.observations = writer.total;
+  summary.observations = writer.observations;
   if (summary.counts.cards === 0 && summary.counts.skipped === 0) problem(undefined, 'no vCard found (no BEGIN:VCARD line): this is not a vCard file');
   ctx.progress({ done: size, total: size, unit: 'bytes', label: 'vcard' });
   return summary;
