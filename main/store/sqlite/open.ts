@@ -141,10 +141,12 @@ function configure(db: SqliteDb, readonly: boolean): void {
     // measurable on the apply or import benchmarks.
     db.pragma('cache_size = -32768'); // 32 MiB
     db.pragma('mmap_size = 0');
-    // Checkpoint every 16 MiB of WAL rather than SQLite's 4 MiB: a bulk import rewrites the same
+    // Checkpoint every 64 MiB of WAL rather than SQLite's 4 MiB: a bulk import rewrites the same
     // index and FTS pages in batch after batch, and each checkpoint copies them to the file and
-    // syncs it again; 4000 pages cut the writer's commit time about a quarter importing an X archive.
-    db.pragma('wal_autocheckpoint = 4000');
+    // syncs it again. Importing 100k X tweets, checkpoints were about 1 s of the writer's ~10 s at
+    // 4000 pages (none at all: commits 2.2 s -> 1.3 s); 16000 pages took the commits to 1.65 s and
+    // the import 8% faster. The WAL file may reach 64 MiB on disk; a close still empties it.
+    db.pragma('wal_autocheckpoint = 16000');
   }
 }
 
