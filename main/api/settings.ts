@@ -1,8 +1,9 @@
 // The app's own settings (the hotkey), kept in `settings.json` in the data folder so the desktop
 // app and `skrode serve` share them. The file is small and written atomically.
 
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomically } from '../util/atomic-write.js';
 
 export const DEFAULT_HOTKEY = 'CommandOrControl+Shift+K';
 
@@ -41,8 +42,7 @@ export function fileSettings(dir: string): SettingsHolder {
     get: read,
     save: async (patch) => {
       const next = { ...read(), ...patch };
-      writeFileSync(`${file}.tmp`, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
-      renameSync(`${file}.tmp`, file);
+      writeFileAtomically(file, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
       return next;
     },
   };

@@ -7,7 +7,8 @@
 
 import path from 'node:path';
 import type { SaveSourceResultDto, SourceDto, SourceFieldDto, SourceInputDto, SourcesDto, SourceTypeDto, SourceValueDto } from '../../shared/api.js';
-import { configDocument, ConfigEditError, configText, readConfigText, removeSource, upsertSource, writeFileAtomically, type SourceValue } from '../config/edit.js';
+import { configDocument, ConfigEditError, configText, readConfigText, removeSource, upsertSource, type SourceValue } from '../config/edit.js';
+import { writeFileAtomically } from '../util/atomic-write.js';
 import { ConfigError, CONFIG_FILE_NAME, findConfig, getTag, Lazy, loadConfig, loadConfigText, type Config } from '../config/index.js';
 import type { Field, FieldInfo } from '../config/fields.js';
 import { sourceTags, type AnyTagDefinition } from '../config/registry.js';

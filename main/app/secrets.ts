@@ -10,7 +10,8 @@
 //   was stored: that token is reported as `needs-reentry` (the app asks for it again); it never
 //   throws and never takes the app down.
 
-import { readFileSync, renameSync, writeFileSync, chmodSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomically } from '../util/atomic-write.js';
 
 export interface SafeStorageLike {
   isEncryptionAvailable(): boolean;
@@ -145,9 +146,6 @@ export class SecretStore {
   }
 
   private write(f: SecretsFile): void {
-    const tmp = `${this.o.file}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(f, null, 2)}\n`, { mode: 0o600 });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, this.o.file);
+    writeFileAtomically(this.o.file, `${JSON.stringify(f, null, 2)}\n`, { mode: 0o600 });
   }
 }

@@ -2,11 +2,9 @@
 // (the yaml package's Document API): only the source's own mapping and the `workers:` list are
 // touched, so every comment, anchor, blank line and quoting style elsewhere stays as written.
 // The result is checked by the loader that reads config.yml (loadConfigText) before it replaces
-// the file, atomically (a temporary file in the same folder, then rename).
+// the file, atomically (main/util/atomic-write.ts: a temporary file in the same folder, then rename).
 
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Document, isMap, isScalar, isSeq, parseDocument, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
 import { ConfigError } from './error.js';
 
@@ -161,39 +159,5 @@ export function readConfigText(file: string): string {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw new ConfigEditError(`cannot read ${file}: ${(e as Error).message}`);
-  }
-}
-
-/**
- * Replace `file` with `text` atomically: written and flushed to a temporary file in the same
- * folder, then renamed over it, so a reader (a worker loading the config) sees the old or the new
- * file, never half of one. The file's mode is kept; a new one is private (0600). A symlinked
- * config is written where the link points.
- */
-export function writeFileAtomically(file: string, text: string): void {
-  let target = file;
-  let mode = 0o600;
-  try {
-    target = realpathSync(file);
-    mode = statSync(target).mode & 0o777;
-  } catch {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  }
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'wx', mode);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } catch (e) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  closeSync(fd);
-  try {
-    renameSync(tmp, target);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
   }
 }
