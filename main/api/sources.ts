@@ -164,8 +164,13 @@ export class ConfigSources {
 
   constructor(private readonly o: ConfigSourcesOptions = {}) {}
 
+  /** Where config.yml is looked for: the same for finding it and for loading it. */
+  private where() {
+    return { config: this.o.config, ...(this.o.dataDir ? { dataDir: this.o.dataDir } : {}), ...(this.o.cwd ? { cwd: this.o.cwd } : {}) };
+  }
+
   private find() {
-    return findConfig({ config: this.o.config, ...(this.o.dataDir ? { dataDir: this.o.dataDir } : {}), ...(this.o.cwd ? { cwd: this.o.cwd } : {}) });
+    return findConfig(this.where());
   }
 
   /** The file a change goes to: the one read, else config.yml in the data folder (created). */
@@ -178,7 +183,7 @@ export class ConfigSources {
     let writeTo = '';
     try {
       writeTo = this.target().file;
-      const config = loadConfig({ config: this.o.config, ...(this.o.dataDir ? { dataDir: this.o.dataDir } : {}), ...(this.o.cwd ? { cwd: this.o.cwd } : {}) });
+      const config = loadConfig(this.where());
       const workers = config.raw.workers;
       const sources = config.keys().flatMap((k) => sourceOf(config, k, workers) ?? []);
       return { file: config.configFile, writeTo, sources, error: null };
