@@ -12,7 +12,7 @@
 // not deadlock; the rare deadlock left is retried whole by the caller (tx.ts). Everything runs on
 // one client inside the caller's transaction.
 
-import { randomUUID } from 'node:crypto';
+import { uuidV7 } from '../../util/uuid-v7.js';
 import {
   emptyApplyResult,
   type AccountSeen,
@@ -202,7 +202,7 @@ async function applyAccounts(ctx: ApplyContext, batch: readonly Observation[], n
   // Unknown accounts each get a persona of their own. If another host creates the same account
   // between our read and our insert, the insert becomes an update and that persona is dropped.
   const fresh = new Map<string, string>();
-  for (const eid of all) if (!map.has(eid)) fresh.set(eid, randomUUID());
+  for (const eid of all) if (!map.has(eid)) fresh.set(eid, uuidV7());
   if (fresh.size) {
     await client.query('insert into personas (id, created_at) select unnest($1::uuid[]), $2', [[...fresh.values()].sort(), new Date(now)]);
   }

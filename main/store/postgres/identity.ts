@@ -6,6 +6,7 @@
 // first, so two hosts never merge the same personas at once (and never create two "self" humans).
 
 import { randomUUID } from 'node:crypto';
+import { uuidV7 } from '../../util/uuid-v7.js';
 import type pg from 'pg';
 import type { PersonaRel } from '../../model/observations.js';
 import { personaNamesAccount } from '../../model/external-id.js';
@@ -207,7 +208,7 @@ export async function linkPersona(client: pg.PoolClient, human: string | null, p
   if (human !== null) checkUuid(human, 'human');
   let h = human?.toLowerCase() ?? null;
   if (h === null) {
-    h = randomUUID();
+    h = uuidV7();
     await client.query('insert into humans (id, is_self, created_at) values ($1, false, $2)', [h, at]);
   } else if (!(await humanExists(client, h))) {
     throw new StoreError(`no human ${h}`, 'not-found');
@@ -231,7 +232,7 @@ export async function unlinkPersona(client: pg.PoolClient, human: string, person
 export async function selfHuman(client: pg.PoolClient, at: Date): Promise<string> {
   const r = await client.query<{ id: string }>('select id from humans where is_self order by created_at, id limit 1');
   if (r.rows[0]) return r.rows[0].id;
-  const id = randomUUID();
+  const id = uuidV7();
   await client.query('insert into humans (id, is_self, created_at) values ($1, true, $2)', [id, at]);
   return id;
 }

@@ -32,6 +32,7 @@ import {
   PERSONA_RELS,
 } from '../../model/observations.js';
 import { serviceInfo } from '../../model/services.js';
+import { uuidV7 } from '../../util/uuid-v7.js';
 import { instantToMs, LIMITS, validateBatch, ValidationError } from '../../model/validate.js';
 import { StoreError, type LinkRecord, type MergeRecord } from '../port.js';
 import { Lru } from './lru.js';
@@ -50,7 +51,8 @@ interface MergeDetail {
 }
 
 // Row ids of recently seen accounts and posts (external id -> id). A miss costs one indexed lookup;
-// 100k entries each keep the writer thread's heap near 20 MB on a million-tweet import.
+// 100k entries each keep the writer thread's heap near 20 MB on a million-tweet import (50k saved
+// ~10 MB of RSS there and cost the writer ~15% more time).
 const CACHE_SIZE = 100_000;
 
 interface DeferredFts {
@@ -247,7 +249,7 @@ export class SqliteWriter {
       this.requirePersona(persona);
       let h = human;
       if (h === null) {
-        h = randomUUID();
+        h = uuidV7();
         this.s.humanIns!.run(h, 0, now);
       } else if (!this.s.humanExists!.get(h)) throw new StoreError(`no human ${h}`, 'not-found');
       this.s.controlUpsert!.run(h, persona, rel, now);
@@ -414,7 +416,7 @@ export class SqliteWriter {
     const service = this.serviceOf(ext);
     let p = persona;
     if (p === null) {
-      p = randomUUID();
+      p = uuidV7();
       this.s.personaIns!.run(p, now, null);
     }
     const id = Number(this.s.accountIns!.run(ext, service, p, source, seen, seen).lastInsertRowid);
@@ -658,7 +660,7 @@ export class SqliteWriter {
     if (this.selfHuman && this.s.humanExists!.get(this.selfHuman)) return this.selfHuman;
     const row = this.s.selfHumanSel!.get() as { id: string } | undefined;
     if (row) return (this.selfHuman = row.id);
-    const id = randomUUID();
+    const id = uuidV7();
     this.s.humanIns!.run(id, 1, now);
     return (this.selfHuman = id);
   }
