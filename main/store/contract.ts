@@ -150,6 +150,27 @@ export function describeStoreContract(name: string, make: () => Promise<StoreUnd
       });
     });
 
+    describe('applyBulk', () => {
+      it('applies like apply, each batch whole or not at all; commitBulk makes it all visible', async () => {
+        const all = richBatch();
+        expect(await store.applyBulk(all.slice(0, 6))).toEqual(expect.objectContaining({ accounts: expect.any(Number) }));
+        const bad: unknown[] = [account('twitter+user:77', [['gone', 'handle']]), { type: 'post', externalId: 'not an id', provenance: prov }];
+        await expectStoreError(store.applyBulk(bad as Observation[]), 'invalid', /not an external id/);
+        await store.applyBulk(all.slice(3));
+        await store.commitBulk();
+        const counts = await store.counts();
+        const other = await make();
+        extra.push(other);
+        await other.store.apply(all);
+        expect(counts).toEqual(await other.store.counts());
+        expect(await store.personaOf('twitter+user:77')).toBeNull();
+        // Any other write comes after the bulk batches before it, and commits them.
+        await store.applyBulk([account('twitter+user:88', [['later', 'handle']])]);
+        await store.apply([account('twitter+user:89', [['plain', 'handle']])]);
+        expect(await store.personaOf('twitter+user:88')).not.toBeNull();
+      });
+    });
+
     describe('accounts and names', () => {
       it('widens first/last seen of names and accounts; never deletes a name', async () => {
         await store.apply([account('twitter+user:1', [['ada', 'handle'], ['Ada', 'display']], '2020-06-01T00:00:00Z')]);

@@ -75,6 +75,15 @@ export interface Store {
    * fails validation is rejected whole with a StoreError naming the observation's provenance.
    */
   apply(batch: readonly Observation[]): Promise<ApplyResult>;
+  /**
+   * Like apply, for bulk imports: the batch is all or nothing as with apply, but it may share a
+   * transaction with the bulk batches before and after it, committed within seconds, when the
+   * store is idle, before any other write, and by commitBulk(). Until then it is neither durable
+   * nor visible to reads. (SQLite; Postgres applies each batch in its own transaction.)
+   */
+  applyBulk(batch: readonly Observation[]): Promise<ApplyResult>;
+  /** Commit the bulk batches applied so far; rejects if that (or an earlier automatic commit) failed. */
+  commitBulk(): Promise<void>;
 
   // --- identity operations (every merge is logged and can be undone) ---
 

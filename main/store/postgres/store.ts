@@ -87,6 +87,13 @@ export class PostgresStore implements Store {
     return outcome.result;
   }
 
+  /** Each batch is its own transaction here: Postgres has no single writer to share one. */
+  applyBulk(batch: readonly Observation[]): Promise<ApplyResult> {
+    return this.apply(batch);
+  }
+
+  async commitBulk(): Promise<void> {}
+
   mergePersonas(winner: string, loser: string, reason?: string): Promise<MergeRecord> {
     return this.tx(async (client) => {
       await identity.lockIdentity(client);

@@ -70,6 +70,16 @@ export class SqliteStore implements Store {
     return this.writer.call<ApplyResult>('apply', packBatch(valid, serialised));
   }
 
+  async applyBulk(batch: readonly Observation[]): Promise<ApplyResult> {
+    const serialised = new Map<unknown, string>();
+    const valid = acceptBatch(batch, serialised);
+    return this.writer.call<ApplyResult>('applyBulk', packBatch(valid, serialised));
+  }
+
+  commitBulk(): Promise<void> {
+    return this.writer.call('commitBulk');
+  }
+
   mergePersonas(winner: string, loser: string, reason?: string): Promise<MergeRecord> {
     return this.writer.call('mergePersonas', winner, loser, reason);
   }
