@@ -25,16 +25,20 @@ const sighting = (id: string, handle: string, day: number): Observation => ({
 const account = (i: number): Observation => ({ type: 'account', externalId: `email+addr:p${i}@example.org`, names: [{ name: `P ${i}`, kind: 'display' }], provenance: { source: 'test' } });
 
 describe('BatchWriter', () => {
-  it.each([50_000, 1])('folds repeated sightings without changing what the store records (memory cap %i)', async (cap) => {
+  it.each([
+    [50_000, false],
+    [1, false],
+    [50_000, true],
+  ])('folds repeated sightings without changing what the store records (memory cap %i, bulk %s)', async (cap, bulk) => {
     const days = [5, 3, 9, 1, 7, 12, 2, 12, 6];
     const obs: Observation[] = [];
     for (const d of days) obs.push(sighting('1', '@ada', d), sighting('2', '@bob', 20 - d));
     obs.push(sighting('1', '@ada_new', 30));
 
-    const folded = await openSqliteStore(join(tmp, `folded-${cap}.db`));
-    const plain = await openSqliteStore(join(tmp, `plain-${cap}.db`));
+    const folded = await openSqliteStore(join(tmp, `folded-${cap}-${bulk}.db`));
+    const plain = await openSqliteStore(join(tmp, `plain-${cap}-${bulk}.db`));
     try {
-      const w = new BatchWriter(folded, { problem: () => {}, batchSize: 7, foldSightings: cap });
+      const w = new BatchWriter(folded, { problem: () => {}, batchSize: 7, foldSightings: cap, bulk });
       for (const o of obs) await w.add(structuredClone(o));
       await w.end();
       if (cap > 1) expect(w.folded).toBeGreaterThan(0);
@@ -69,14 +73,14 @@ describe('BatchWriter', () => {
     }
   });
 
-  it('keeps the order of observations when a rejected batch is retried while later ones wait', async () => {
-    const store = await openSqliteStore(join(tmp, 'order.db'));
+  it.each([false, true])('keeps the order of observations when a rejected batch is retried while later ones wait (bulk %s)', async (bulk) => {
+    const store = await openSqliteStore(join(tmp, `order-${bulk}.db`));
     try {
       const problems: ImportProblem[] = [];
       // Batches of three, two in flight: the first batch is rejected (one bad observation) and
       // retried one by one, each retry waiting for the writer's answer; the second batch, read
       // meanwhile, says the newer text of a post the first one also holds.
-      const w = new BatchWriter(store, { problem: (p) => problems.push(p), batchSize: 3, maxInFlight: 2 });
+      const w = new BatchWriter(store, { problem: (p) => problems.push(p), batchSize: 3, maxInFlight: 2, bulk });
       const rec = (record: string) => ({ source: 'x', file: 'data/tweets.js', record });
       const post = (text: string, record: string): Observation => ({ type: 'post', externalId: 'twitter+tweet:7', poster: 'twitter+user:1', text, provenance: rec(record) });
       const account = (id: string, record: string): Observation => ({ type: 'account', externalId: `twitter+user:${id}`, provenance: rec(record) });
@@ -90,10 +94,10 @@ describe('BatchWriter', () => {
     }
   });
 
-  it('runs a checkpoint only after everything added before it is committed', async () => {
-    const store = await openSqliteStore(join(tmp, 'a.db'));
+  it.each([false, true])('runs a checkpoint only after everything added before it is committed (bulk %s)', async (bulk) => {
+    const store = await openSqliteStore(join(tmp, `a-${bulk}.db`));
     try {
-      const w = new BatchWriter(store, { batchSize: 10 });
+      const w = new BatchWriter(store, { batchSize: 10, maxInFlight: 2, bulk });
       const seenAtCheckpoint: number[] = [];
       for (let i = 0; i < 35; i++) {
         await w.add(account(i));
@@ -105,6 +109,21 @@ describe('BatchWriter', () => {
       // The checkpoint was taken after 15 adds; by the time it ran, at least those were committed.
       expect(seenAtCheckpoint).toHaveLength(1);
       expect(seenAtCheckpoint[0]).toBeGreaterThanOrEqual(15);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('with bulk, flush() sends and commits everything added', async () => {
+    const store = await openSqliteStore(join(tmp, 'bulk-flush.db'));
+    try {
+      const w = new BatchWriter(store, { batchSize: 5, bulk: true });
+      for (let i = 0; i < 12; i++) await w.add(account(i));
+      // Ten sent in two batches (committed by now only if the writer was idle for 50 ms: see
+      // bulk-transaction.test.ts), two still in hand.
+      expect([0, 10]).toContain((await store.counts()).accounts);
+      await w.flush();
+      expect((await store.counts()).accounts).toBe(12);
     } finally {
       await store.close();
     }

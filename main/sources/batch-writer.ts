@@ -16,16 +16,18 @@
 // - Bad records: with `problem`, a batch the store rejects for a record-level reason (validation) is
 //   retried one observation at a time, so one bad record costs only itself and is reported with its
 //   provenance; later batches wait for those retries. Without it, the rejection fails the import.
-// - Sightings: with `foldSightings`, repeated sightings of one account with the same names (every
-//   mention of a popular account) are folded: the first is applied at once (so the account and its
-//   names exist early), later ones only widen a remembered [earliest, latest] seenAt, and when the
-//   account is forgotten (at the end, or as the least recently seen once `foldSightings` accounts
-//   are remembered) at most two more observations carry those extremes. The store's first/last
-//   seen come out exactly as if every sighting had been applied. Forgetting one account at a time
-//   matters: every account forgotten and seen again costs the writer a sighting and an extreme more.
+// - Sightings: with `foldSightings`, repeated sightings of one account under the same names are
+//   folded by a SightingFolder (sightings.ts) remembering at most that many accounts; the extremes
+//   it emits go out in ordinary batches.
+// - Bulk: with `bulk`, batches go to store.applyBulk, which may keep them in one transaction with
+//   the batches around it (each batch still all-or-nothing); flush(), end() and every checkpoint
+//   commit it first.
+// - Heap: with `heap`, the bound is checked after each batch is sent (see util/heap-bound.ts).
 import { addApplyResults, emptyApplyResult, type AccountSeen, type ApplyResult, type Observation } from '../model/observations.js';
 import type { Store } from '../store/port.js';
 import type { ImportProblem } from './importer.js';
+import type { HeapBound } from '../util/heap-bound.js';
+import { SightingFolder } from './sightings.js';
 
 /** Observations per batch: 2000 held ~75 MB more at peak than 500 on bench import-mbox, no faster. */
 export const BATCH_OBSERVATIONS = 500;
@@ -40,12 +42,10 @@ export interface BatchWriterOptions {
   problem?: (p: ImportProblem) => void;
   /** Fold repeated account sightings, remembering at most this many accounts. */
   foldSightings?: number;
-}
-
-interface Sightings {
-  sent: AccountSeen;
-  min: string;
-  max: string;
+  /** Send batches with store.applyBulk (several batches per transaction); flush() commits. */
+  bulk?: boolean;
+  /** Keep the heap near its live size while importing. */
+  heap?: HeapBound;
 }
 
 export class BatchWriter {
@@ -57,7 +57,7 @@ export class BatchWriter {
   private retrying: Promise<void> | undefined;
   private checkpointFn: (() => Promise<unknown>) | null = null;
   private failure: unknown;
-  private sightings = new Map<string, Sightings>();
+  private readonly sightings: SightingFolder | undefined;
   private readonly batchSize: number;
   private readonly maxBatchChars: number;
   private readonly maxInFlight: number;
@@ -65,22 +65,30 @@ export class BatchWriter {
   /** Observations added. */
   observations = 0;
   /** Account observations folded into an earlier sighting. */
-  folded = 0;
+  get folded(): number {
+    return this.sightings?.folded ?? 0;
+  }
   /** Milliseconds the reader waited for the store: high means the store, not parsing, is the limit. */
   waitedMs = 0;
 
   constructor(
-    private readonly store: Pick<Store, 'apply'>,
+    private readonly store: Pick<Store, 'apply'> & Partial<Pick<Store, 'applyBulk' | 'commitBulk'>>,
     private readonly options: BatchWriterOptions = {},
   ) {
     this.batchSize = options.batchSize ?? BATCH_OBSERVATIONS;
     this.maxBatchChars = options.maxBatchChars ?? BATCH_TEXT_CHARS;
     this.maxInFlight = options.maxInFlight ?? 1;
+    if (options.bulk && (!store.applyBulk || !store.commitBulk)) throw new TypeError('bulk batches need a store with applyBulk and commitBulk');
+    // A forgotten account's extremes join the batch in hand (add() sends it when it is full).
+    if (options.foldSightings) this.sightings = new SightingFolder(options.foldSightings, (o) => this.batch.push(o));
   }
 
   async add(o: Observation): Promise<void> {
     this.observations++;
-    if (this.options.foldSightings && o.type === 'account' && !o.profile && o.seenAt && this.fold(o, this.options.foldSightings)) return;
+    if (this.sightings && o.type === 'account' && this.sightings.fold(o)) {
+      if (this.batch.length >= this.batchSize) await this.send();
+      return;
+    }
     this.batch.push(o);
     if (o.type === 'post') this.batchChars += o.text?.length ?? 0;
     if (this.batch.length >= this.batchSize || this.batchChars >= this.maxBatchChars) await this.send();
@@ -96,42 +104,22 @@ export class BatchWriter {
     await this.send();
     while (this.inFlight.length) await this.waitOldest();
     if (this.failure) throw this.failure;
+    if (this.options.bulk) await this.store.commitBulk!();
   }
 
   /** Apply the remembered sightings' extremes and everything else; the totals applied. */
   async end(): Promise<ApplyResult> {
-    for (const s of this.sightings.values()) this.queueExtremes(s);
-    this.sightings = new Map();
+    if (this.sightings) {
+      // Drained into one array first, then sent in batches of the usual size.
+      const extremes: AccountSeen[] = [];
+      this.sightings.drain((o) => extremes.push(o));
+      for (const o of extremes) {
+        this.batch.push(o);
+        if (this.batch.length >= this.batchSize) await this.send();
+      }
+    }
     await this.flush();
     return this.applied;
-  }
-
-  /** True when `o` was folded into a remembered sighting (nothing to send). */
-  private fold(o: AccountSeen, cap: number): boolean {
-    const key = `${o.externalId}\u0000${o.names?.map((n) => `${n.kind}:${n.name}`).join('\u0000') ?? ''}`;
-    const s = this.sightings.get(key);
-    if (s) {
-      this.folded++;
-      if (o.seenAt! < s.min) s.min = o.seenAt!;
-      if (o.seenAt! > s.max) s.max = o.seenAt!;
-      // Most recently seen last (a Map keeps insertion order), so the first is the one to forget.
-      this.sightings.delete(key);
-      this.sightings.set(key, s);
-      return true;
-    }
-    if (this.sightings.size >= cap) {
-      const [oldest, first] = this.sightings.entries().next().value as [string, Sightings];
-      this.sightings.delete(oldest);
-      this.queueExtremes(first);
-    }
-    this.sightings.set(key, { sent: o, min: o.seenAt!, max: o.seenAt! });
-    return false;
-  }
-
-  /** Queue the remembered extremes of one account that differ from what was sent. */
-  private queueExtremes(s: Sightings): void {
-    if (s.min < s.sent.seenAt!) this.batch.push({ ...s.sent, seenAt: s.min });
-    if (s.max > s.sent.seenAt!) this.batch.push({ ...s.sent, seenAt: s.max });
   }
 
   private async waitOldest(): Promise<void> {
@@ -153,12 +141,16 @@ export class BatchWriter {
     this.batchChars = 0;
     const before = this.inFlight.at(-1);
     const applied = b.length ? this.applyBatch(b) : Promise.resolve();
+    this.options.heap?.check();
     const done = !cp
       ? applied
       : applied.then(async () => {
-          // Everything before this batch must have committed too (and none of it failed).
+          // Everything before this batch must have committed too (and none of it failed); bulk
+          // batches are committed here, so the checkpoint never runs ahead of them.
           await before;
-          if (this.failure === undefined) await cp();
+          if (this.failure !== undefined) return;
+          if (this.options.bulk) await this.store.commitBulk!();
+          await cp();
         });
     this.inFlight.push(
       done.catch((e: unknown) => {
@@ -169,7 +161,7 @@ export class BatchWriter {
 
   private async applyBatch(b: Observation[]): Promise<void> {
     try {
-      addApplyResults(this.applied, await this.store.apply(b));
+      addApplyResults(this.applied, await (this.options.bulk ? this.store.applyBulk!(b) : this.store.apply(b)));
       return;
     } catch (e) {
       if (!this.options.problem || !isRecordLevel(e)) throw e;

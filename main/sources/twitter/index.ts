@@ -3,6 +3,8 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { registerImporter, registeredImporters, type ImportContext, type Importer, type ImportSummary } from '../importer.js';
 import { importXArchive, looksLikeXArchive } from './import-archive.js';
+import { importHeapBound } from '../../util/heap-bound.js';
+import { DEFAULT_SIGHTINGS_CAP } from '../sightings.js';
 import { BatchWriter } from '../batch-writer.js';
 
 export { importXArchive } from './import-archive.js';
@@ -30,9 +32,17 @@ async function runXArchive(path: string, ctx: ImportContext): Promise<ImportSumm
     problems++;
     ctx.problem(p);
   };
-  // Tweets come in batches of 2000 (bench import-x-archive); every mention of an account is a
-  // sighting, folded for the 50,000 accounts seen most recently.
-  const writer = new BatchWriter(ctx.store, { batchSize: 2000, maxInFlight: ctx.store.dialect === 'sqlite' ? 2 : 1, problem, foldSightings: 50_000 });
+  // Tweets come in batches of 2000 (1000 was ~15% slower), several to a transaction (bulk);
+  // every mention of an account is a sighting, folded for the 300,000 accounts seen most
+  // recently; the heap is kept near its live size. All measured on bench import-x-archive.
+  const writer = new BatchWriter(ctx.store, {
+    batchSize: 2000,
+    maxInFlight: ctx.store.dialect === 'sqlite' ? 2 : 1,
+    problem,
+    foldSightings: DEFAULT_SIGHTINGS_CAP,
+    bulk: true,
+    heap: importHeapBound(),
+  });
   const res = await importXArchive(path, {
     emit: (o) => writer.add(o),
     problem,
