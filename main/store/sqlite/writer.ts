@@ -430,7 +430,15 @@ export class SqliteWriter {
     return this.lookupAccount(ext) ?? this.createAccount(ext, null, source, now, null, res);
   }
 
-  private upsertName(account: number, name: string, kind: string, seen: number, res?: ApplyResult): void {
+  /**
+   * Record a name seen on an account. An account created in this call has no names yet, so its
+   * names are inserted straight away; on a known account the name is most often known too (a
+   * later sighting of a handle), so its seen-range is widened first and only a name the update
+   * did not find (or did not need to widen) is offered to the insert: one statement where the
+   * insert-then-update order took two (bench import-x-archive: ~450k names at 1M tweets).
+   */
+  private upsertName(account: number, name: string, kind: string, seen: number, res?: ApplyResult, newAccount = false): void {
+    if (!newAccount && this.s.nameSeen!.run({ t: seen, account, name, kind }).changes > 0) return;
     const f = fold(name);
     const r = this.s.nameIns!.run(account, name, kind, f, seen, seen);
     if (r.changes > 0) {
@@ -441,7 +449,7 @@ export class SqliteWriter {
         this.s.namesTriIns!.run(id, f);
       }
       if (res) res.names++;
-    } else {
+    } else if (newAccount) {
       this.s.nameSeen!.run({ t: seen, account, name, kind });
     }
   }
@@ -449,6 +457,7 @@ export class SqliteWriter {
   private applyAccount(o: AccountSeen, now: number, res: ApplyResult): void {
     const seen = o.seenAt ? instantToMs(o.seenAt) : now;
     let id = this.lookupAccount(o.externalId);
+    const created = id === undefined;
     if (id === undefined) id = this.createAccount(o.externalId, null, o.provenance.source, now, seen, res);
     else this.s.accountSeen!.run({ t: seen, id });
     if (o.profile && Object.keys(o.profile).length > 0) {
@@ -471,7 +480,7 @@ export class SqliteWriter {
         if (name.length === 0) continue;
         // Twitter handles keep their @ (the original's convention), whichever way the source wrote them.
         if (twitter && n.kind === 'handle' && !name.startsWith('@')) name = `@${name}`;
-        this.upsertName(id, name, n.kind, seen, res);
+        this.upsertName(id, name, n.kind, seen, res, created);
       }
     }
   }
