@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runBench } from './lib.js';
+import { runBench, runSkrodeImport } from './lib.js';
 
 interface PhaseResult {
   messages: number;
@@ -65,29 +65,10 @@ if (childIdx >= 0) {
   process.exit(0);
 }
 
-// Loaded with --import into the real CLI: samples the process's anonymous and file-backed
-// (mmapped database) RSS and prints their peaks and the peak total (VmHWM) when it exits.
-const HWM_PRELOAD =
-  'data:text/javascript,import {readFileSync} from "node:fs"; let a = 0, f = 0; const kb = (s, k) => Number((new RegExp(k + ":\\\\s+(\\\\d+)").exec(s) || [0, 0])[1]); const sample = () => { const s = readFileSync("/proc/self/status", "utf8"); a = Math.max(a, kb(s, "RssAnon")); f = Math.max(f, kb(s, "RssFile")); return s; }; setInterval(sample, 100).unref(); process.on("exit", () => { const s = sample(); process.stderr.write("VMHWM " + kb(s, "VmHWM") + " ANON " + a + " FILE " + f + "\\n"); });';
-
-/** The import phase is the real `skrode import` of the built CLI (bin/skrode.js → out/cli.js). */
+/** The import phase is the real `skrode import` of the built CLI. */
 function runCliImport(mbox: string, db: string): PhaseResult {
-  const bin = fileURLToPath(new URL('../bin/skrode.js', import.meta.url));
-  const r = spawnSync(process.execPath, ['--import', HWM_PRELOAD, bin, '--db', db, 'import', '--quiet', mbox], { encoding: 'utf8', maxBuffer: 16 << 20 });
-  const line = r.stdout.split('\n').find((l) => l.startsWith('imported '));
-  const m = line ? /: (\d+) observations \((.*)\), (\d+) problems, ([\d.]+) s$/.exec(line) : null;
-  if (!m) throw new Error(`skrode import failed (exit ${r.status}): ${r.stdout.slice(-300)} ${r.stderr.slice(-1000)}`);
-  const read = /(\d+) read/.exec(m[2]!);
-  const hwm = /VMHWM (\d+) ANON (\d+) FILE (\d+)/.exec(r.stderr);
-  return {
-    messages: read ? Number(read[1]) : 0,
-    seconds: Number(m[4]),
-    observations: Number(m[1]),
-    problems: Number(m[3]),
-    peakRssMB: hwm ? Number(hwm[1]) / 1024 : NaN,
-    peakAnonMB: hwm ? Number(hwm[2]) / 1024 : NaN,
-    peakFileMB: hwm ? Number(hwm[3]) / 1024 : NaN,
-  };
+  const r = runSkrodeImport(mbox, db);
+  return { ...r, messages: r.counts.read ?? 0 };
 }
 
 function runPhase(phase: 'baseline', mbox: string, db: string): PhaseResult {
