@@ -50,8 +50,8 @@ export class HeapBound {
 
 let gcFn: (() => void) | undefined;
 
-/** The running V8's heap statistics and a full collection (exposing `gc` if Node was not started with --expose-gc). */
-export function v8Deps(): HeapBoundDeps {
+/** A full collection: Node's `gc` when started with --expose-gc, else one exposed on first use. */
+function collect(): void {
   if (!gcFn) {
     const existing = (globalThis as { gc?: () => void }).gc;
     if (existing) gcFn = existing;
@@ -61,8 +61,12 @@ export function v8Deps(): HeapBoundDeps {
       gcFn = runInNewContext('gc') as () => void;
     }
   }
-  const gc = gcFn;
-  return { heapUsed: () => getHeapStatistics().used_heap_size, gc: () => gc() };
+  gcFn();
+}
+
+/** The running V8's heap statistics and full collection. */
+export function v8Deps(): HeapBoundDeps {
+  return { heapUsed: () => getHeapStatistics().used_heap_size, gc: collect };
 }
 
 /** The bound for a bulk import. */
