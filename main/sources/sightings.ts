@@ -10,7 +10,7 @@
 // mentions spread over 250k users, a 50k-account memory let most sightings through, and they were
 // most of the writer's page writes. So an entry is small: its key (the account and its names as
 // one JSON string, from which the extremes are rebuilt) maps to a slot in typed arrays holding
-// the times, about 180 bytes in all; the observation itself is not kept.
+// the times, about 150 bytes in all (37 MB for 265k accounts); the observation itself is not kept.
 import type { AccountSeen, NameSeen, Provenance } from '../model/observations.js';
 import { NAME_KINDS } from '../model/observations.js';
 import { checkInstant, instantToMs } from '../model/validate.js';
