@@ -63,17 +63,19 @@ export class SqliteStore implements Store {
     }
   }
 
-  async apply(batch: readonly Observation[]): Promise<ApplyResult> {
-    // Validated here, on the caller's thread, so the writer spends its time on SQL.
-    const serialised = new Map<unknown, string>();
-    const valid = acceptBatch(batch, serialised);
-    return this.writer.call<ApplyResult>('apply', packBatch(valid, serialised));
+  apply(batch: readonly Observation[]): Promise<ApplyResult> {
+    return this.sendBatch('apply', batch);
   }
 
-  async applyBulk(batch: readonly Observation[]): Promise<ApplyResult> {
+  applyBulk(batch: readonly Observation[]): Promise<ApplyResult> {
+    return this.sendBatch('applyBulk', batch);
+  }
+
+  /** Validated here, on the caller's thread, so the writer spends its time on SQL. */
+  private async sendBatch(method: 'apply' | 'applyBulk', batch: readonly Observation[]): Promise<ApplyResult> {
     const serialised = new Map<unknown, string>();
     const valid = acceptBatch(batch, serialised);
-    return this.writer.call<ApplyResult>('applyBulk', packBatch(valid, serialised));
+    return this.writer.call<ApplyResult>(method, packBatch(valid, serialised));
   }
 
   commitBulk(): Promise<void> {
